@@ -1,0 +1,59 @@
+/**
+ * How a service plugs into the sandbox: its signing name, the protocols it speaks, its error
+ * dialect, and its operations (input shape, handler, AWS's request rate for it).
+ */
+import type { Account } from '../world/accounts.js';
+import type { Caller } from '../world/credentials.js';
+import type { World } from '../world/world.js';
+import type { ErrorDialect } from './errors.js';
+import type { PageTokens } from './pagination.js';
+import type { Input, StructureShape } from './shapes.js';
+
+/** A token bucket: `perSecond` sustained, plus `burst` extra requests at once (capacity = perSecond + burst). */
+export interface RateLimit {
+  readonly perSecond: number;
+  readonly burst: number;
+}
+
+export interface RequestContext {
+  readonly world: World;
+  readonly caller: Caller;
+  readonly account: Account;
+  readonly region: string;
+  readonly requestId: string;
+  /** The sandbox clock when the request arrived (epoch ms). */
+  readonly now: number;
+  /** The sandbox's page-size cap, if set. */
+  readonly pageSize: number | undefined;
+  readonly pageTokens: PageTokens;
+  readonly operation: string;
+}
+
+export type Handler = (ctx: RequestContext, input: Input) => unknown;
+
+export interface OperationDefinition {
+  readonly input: StructureShape;
+  readonly handler: Handler;
+  readonly rate: RateLimit | ((ctx: RequestContext) => RateLimit);
+}
+
+export interface JsonProtocol {
+  readonly version: '1.0' | '1.1';
+  readonly targetPrefix: string;
+  /** CloudWatch: also sends the query-protocol error code in `x-amzn-query-error`. */
+  readonly queryCompatible: boolean;
+}
+
+export interface QueryProtocol {
+  readonly apiVersion: string;
+  readonly xmlNamespace: string;
+}
+
+export interface ServiceDefinition {
+  /** The SigV4 signing name, which is also how requests are routed: `servicequotas`, `monitoring`. */
+  readonly signingName: string;
+  readonly json?: JsonProtocol;
+  readonly query?: QueryProtocol;
+  readonly dialect: ErrorDialect;
+  readonly operations: Readonly<Record<string, OperationDefinition>>;
+}
