@@ -1,0 +1,266 @@
+/**
+ * The sandbox's admin API, in-process (`sandbox.admin.*`) and over HTTP under `/_sandbox/`:
+ *
+ *   GET  /_sandbox/health            liveness
+ *   GET  /_sandbox/info              accounts with their keys, regions, organisation, clock, switches
+ *   GET  /_sandbox/calls             call counts by service, operation and outcome
+ *   POST /_sandbox/reset             zero the call counts; {"state": true} also forgets every change
+ *   GET  /_sandbox/clock             the sandbox clock
+ *   POST /_sandbox/clock             {"advanceSeconds": N} moves it forward (requests progress)
+ *   GET  /_sandbox/config            throttling, fault rate, latency
+ *   POST /_sandbox/config            {"throttle": "off", "faultRate": 0.1, "latencyMs": 20}
+ *   GET  /_sandbox/requests          every increase request with its status
+ *   GET  /_sandbox/support/cases     every Support case
+ *   GET  /_sandbox/sns/messages      every message published to SNS
+ */
+import type { CallCount, Metering } from './core/metering.js';
+import type { HttpReply } from './core/protocols.js';
+import type { Throttle } from './core/throttle.js';
+import { SandboxOptionError } from './options.js';
+import type { RuntimeConfig } from './server.js';
+import type { World } from './world/world.js';
+
+export interface AccountInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly management: boolean;
+}
+
+export interface SandboxInfo {
+  readonly url: string;
+  readonly seed: number;
+  readonly organizationId: string;
+  readonly regions: readonly string[];
+  readonly accounts: readonly AccountInfo[];
+  readonly clock: { readonly now: string; readonly offsetSeconds: number };
+  readonly config: RuntimeConfig & { readonly pageSize: number | null };
+  readonly catalog: { readonly services: number; readonly quotas: number; readonly withUsageMetric: number };
+}
+
+export interface RequestInfo {
+  readonly id: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly serviceCode: string;
+  readonly quotaCode: string;
+  readonly desiredValue: number;
+  readonly status: string;
+  readonly caseId: string | null;
+  readonly created: string;
+  readonly lastUpdated: string;
+}
+
+class AdminInputError extends Error {}
+
+export class SandboxAdmin {
+  private readonly world: World;
+  private readonly metering: Metering;
+  private readonly throttle: Throttle;
+  private readonly config: RuntimeConfig;
+  private readonly url: () => string;
+
+  constructor(world: World, metering: Metering, throttle: Throttle, config: RuntimeConfig, url: () => string) {
+    this.world = world;
+    this.metering = metering;
+    this.throttle = throttle;
+    this.config = config;
+    this.url = url;
+  }
+
+  accounts(): AccountInfo[] {
+    return this.world.accounts.map((a) => ({
+      id: a.id,
+      name: a.name,
+      email: a.email,
+      accessKeyId: a.accessKeyId,
+      secretAccessKey: a.secretAccessKey,
+      management: a.management,
+    }));
+  }
+
+  info(): SandboxInfo {
+    const { options, catalog } = this.world;
+    return {
+      url: this.url(),
+      seed: options.seed,
+      organizationId: this.world.organizationId,
+      regions: options.regions,
+      accounts: this.accounts(),
+      clock: { now: new Date(this.world.clock.now()).toISOString(), offsetSeconds: this.world.clock.offsetMs() / 1000 },
+      config: { ...this.config, pageSize: options.pageSize ?? null },
+      catalog: {
+        services: catalog.services.length,
+        quotas: catalog.quotas.length,
+        withUsageMetric: catalog.quotas.filter((q) => q.usageMetric).length,
+      },
+    };
+  }
+
+  /** Call counts by service, operation and outcome since start or the last reset. */
+  calls(): CallCount[] {
+    return this.metering.snapshot();
+  }
+
+  /** Total calls matching a filter, e.g. `{ operation: 'GetMetricData', outcome: 'success' }`. */
+  callTotal(filter: Parameters<Metering['total']>[0] = {}): number {
+    return this.metering.total(filter);
+  }
+
+  resetCalls(): void {
+    this.metering.reset();
+  }
+
+  /** Forgets every change since start (requests, cases, topics, sessions, clock) and the call counts. */
+  reset(): void {
+    this.world.reset();
+    this.metering.reset();
+    this.throttle.reset();
+  }
+
+  now(): Date {
+    return new Date(this.world.clock.now());
+  }
+
+  /** Moves the sandbox clock forward; due request transitions happen at once. */
+  advanceClock(seconds: number): Date {
+    if (!Number.isFinite(seconds) || seconds < 0) {
+      throw new AdminInputError(`advanceSeconds must be a number of seconds of at least 0, got ${String(seconds)}`);
+    }
+    this.world.clock.advance(seconds * 1000);
+    this.world.settle();
+    return this.now();
+  }
+
+  configure(change: Partial<RuntimeConfig>): RuntimeConfig {
+    const next = { ...this.config };
+    if (change.throttle !== undefined) {
+      if (change.throttle !== 'aws' && change.throttle !== 'off') {
+        throw new SandboxOptionError('throttle', `must be 'aws' or 'off', got '${String(change.throttle)}'`);
+      }
+      next.throttle = change.throttle;
+    }
+    if (change.faultRate !== undefined) {
+      if (typeof change.faultRate !== 'number' || !(change.faultRate >= 0 && change.faultRate <= 1)) {
+        throw new SandboxOptionError('faultRate', `must be a number from 0 to 1, got ${String(change.faultRate)}`);
+      }
+      next.faultRate = change.faultRate;
+    }
+    if (change.latencyMs !== undefined) {
+      if (typeof change.latencyMs !== 'number' || !(change.latencyMs >= 0 && change.latencyMs <= 60_000)) {
+        throw new SandboxOptionError('latencyMs', `must be a number from 0 to 60000, got ${String(change.latencyMs)}`);
+      }
+      next.latencyMs = change.latencyMs;
+    }
+    Object.assign(this.config, next);
+    return { ...this.config };
+  }
+
+  requests(): RequestInfo[] {
+    this.world.settle();
+    return [...this.world.quotas.requests.values()].map((r) => ({
+      id: r.id,
+      accountId: r.account.id,
+      region: r.region,
+      serviceCode: r.quota.serviceCode,
+      quotaCode: r.quota.quotaCode,
+      desiredValue: r.desiredValue,
+      status: r.status,
+      caseId: r.caseId ?? null,
+      created: new Date(r.created).toISOString(),
+      lastUpdated: new Date(r.lastUpdated).toISOString(),
+    }));
+  }
+
+  supportCases(): { caseId: string; accountId: string; subject: string; status: string; created: string }[] {
+    this.world.settle();
+    return [...this.world.support.cases.values()].map((c) => ({
+      caseId: c.caseId,
+      accountId: c.account.id,
+      subject: c.subject,
+      status: c.status,
+      created: new Date(c.created).toISOString(),
+    }));
+  }
+
+  snsMessages(): { messageId: string; topicArn: string; subject: string | null; message: string; publishedAt: string }[] {
+    return this.world.sns.messages.map((m) => ({
+      messageId: m.messageId,
+      topicArn: m.topicArn,
+      subject: m.subject ?? null,
+      message: m.message,
+      publishedAt: new Date(m.publishedAt).toISOString(),
+    }));
+  }
+
+  /** Serves `/_sandbox/*`. */
+  route(method: string, url: string, body: Buffer): HttpReply {
+    const path = url.split('?', 1)[0] ?? url;
+    try {
+      const input = method === 'POST' || method === 'PUT' ? parseObject(body) : {};
+      const key = `${method} ${path}`;
+      switch (key) {
+        case 'GET /_sandbox/health':
+          return json(200, { status: 'ok' });
+        case 'GET /_sandbox/info':
+          return json(200, this.info());
+        case 'GET /_sandbox/calls':
+          return json(200, { total: this.metering.total(), calls: this.calls() });
+        case 'POST /_sandbox/reset':
+          if (input.state === true) this.reset();
+          else this.resetCalls();
+          return json(200, { reset: input.state === true ? 'state' : 'calls' });
+        case 'GET /_sandbox/clock':
+          return json(200, this.#clock());
+        case 'POST /_sandbox/clock': {
+          const seconds = input.advanceSeconds;
+          if (typeof seconds !== 'number') throw new AdminInputError('advanceSeconds must be a number of seconds');
+          this.advanceClock(seconds);
+          return json(200, this.#clock());
+        }
+        case 'GET /_sandbox/config':
+          return json(200, { ...this.config });
+        case 'POST /_sandbox/config':
+        case 'PUT /_sandbox/config':
+          return json(200, this.configure(input as Partial<RuntimeConfig>));
+        case 'GET /_sandbox/requests':
+          return json(200, { requests: this.requests() });
+        case 'GET /_sandbox/support/cases':
+          return json(200, { cases: this.supportCases() });
+        case 'GET /_sandbox/sns/messages':
+          return json(200, { messages: this.snsMessages() });
+        default:
+          return json(404, { error: `no admin route ${key}; see GET /_sandbox/info` });
+      }
+    } catch (error) {
+      if (error instanceof AdminInputError) return json(400, { error: error.message });
+      if (error instanceof SandboxOptionError) return json(400, { error: `${error.option} ${error.message}` });
+      throw error;
+    }
+  }
+
+  #clock(): { now: string; offsetSeconds: number } {
+    return { now: this.now().toISOString(), offsetSeconds: this.world.clock.offsetMs() / 1000 };
+  }
+}
+
+function parseObject(body: Buffer): Record<string, unknown> {
+  const text = body.toString('utf8').trim();
+  if (text === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new AdminInputError('the body must be a JSON object');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new AdminInputError('the body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function json(status: number, value: unknown): HttpReply {
+  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) };
+}

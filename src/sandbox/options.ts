@@ -1,0 +1,134 @@
+/**
+ * Options of the sandbox, shared by `headroom sandbox` and `startSandbox()`. Every option is
+ * checked here once; a bad value is a SandboxOptionError naming the option and what it accepts.
+ */
+
+export type ThrottleMode = 'aws' | 'off';
+
+export interface SandboxOptions {
+  /** TCP port on 127.0.0.1; 0 picks a free one. Default 0 (the CLI defaults to 4566). */
+  port?: number;
+  /** Number of accounts in the organisation; the first is its management account. Default 3. */
+  accounts?: number;
+  /** Regions the accounts use: seeded with raised quotas and usage. Default us-east-1, us-west-2, eu-west-1. */
+  regions?: readonly string[];
+  /** Seed of every generated fact. Default 1. */
+  seed?: number;
+  /** Largest page any list operation returns, whatever MaxResults asks (tests use 2). */
+  pageSize?: number;
+  /** `aws` throttles per (account, region, operation) at AWS's documented rates; `off` never throttles. */
+  throttle?: ThrottleMode;
+  /** Share of requests answered with an injected 5xx fault, 0 to 1. Default 0. */
+  faultRate?: number;
+  /** Added latency per request in milliseconds. Default 0. */
+  latencyMs?: number;
+  /** Anchor of the usage series (epoch ms): series are shaped so their designed levels hold then. Default: start time. */
+  startTime?: number;
+  /** Check SigV4 signatures against the caller's secret. Default true. */
+  verifySignatures?: boolean;
+  /** How long an increase request waits in each state on the sandbox clock. */
+  requestTimings?: Partial<RequestTimings>;
+  /** AWS's caps on open increase requests. */
+  requestCaps?: Partial<RequestCaps>;
+  /**
+   * Where wall-clock time comes from, for signature and credential expiry checks. Tests move it
+   * to expire temporary credentials; everything else should leave it alone.
+   */
+  wallClock?: () => number;
+}
+
+export interface RequestTimings {
+  /** PENDING → CASE_OPENED (or the outcome, without a case). Default 10 minutes. */
+  caseOpenedAfterMs: number;
+  /** CASE_OPENED → APPROVED or DENIED. Default 50 minutes. */
+  decisionAfterMs: number;
+}
+
+/** Active (PENDING or CASE_OPENED) requests allowed at once (Service Quotas user guide, "Service Quotas values"). */
+export interface RequestCaps {
+  perAccount: number;
+  perRegion: number;
+  perQuota: number;
+}
+
+export interface ResolvedSandboxOptions {
+  port: number;
+  accounts: number;
+  regions: readonly string[];
+  seed: number;
+  pageSize: number | undefined;
+  throttle: ThrottleMode;
+  faultRate: number;
+  latencyMs: number;
+  startTime: number;
+  verifySignatures: boolean;
+  requestTimings: RequestTimings;
+  requestCaps: RequestCaps;
+}
+
+export const DEFAULT_REGIONS: readonly string[] = ['us-east-1', 'us-west-2', 'eu-west-1'];
+export const MAX_ACCOUNTS = 10_000;
+
+export class SandboxOptionError extends Error {
+  /** The option's name in startSandbox(); the CLI flag is its kebab-case form. */
+  readonly option: keyof SandboxOptions | `${keyof SandboxOptions}.${string}`;
+
+  constructor(option: SandboxOptionError['option'], message: string) {
+    super(message);
+    this.option = option;
+    this.name = 'SandboxOptionError';
+  }
+}
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$/;
+
+function integerIn(option: SandboxOptionError['option'], value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new SandboxOptionError(option, `must be a whole number from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function numberIn(option: SandboxOptionError['option'], value: number, min: number, max: number): number {
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new SandboxOptionError(option, `must be a number from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+export function resolveSandboxOptions(options: SandboxOptions = {}, now: number = Date.now()): ResolvedSandboxOptions {
+  const regions = [...new Set(options.regions ?? DEFAULT_REGIONS)];
+  if (regions.length === 0) throw new SandboxOptionError('regions', 'must name at least one region');
+  for (const region of regions) {
+    if (!REGION.test(region)) {
+      throw new SandboxOptionError('regions', `'${region}' is not a region name such as us-east-1`);
+    }
+  }
+  const throttle = options.throttle ?? 'aws';
+  if (throttle !== 'aws' && throttle !== 'off') {
+    throw new SandboxOptionError('throttle', `must be 'aws' or 'off', got '${String(throttle)}'`);
+  }
+  const timings = options.requestTimings ?? {};
+  const caps = options.requestCaps ?? {};
+  return {
+    port: integerIn('port', options.port ?? 0, 0, 65535),
+    accounts: integerIn('accounts', options.accounts ?? 3, 1, MAX_ACCOUNTS),
+    regions,
+    seed: integerIn('seed', options.seed ?? 1, 0, 2 ** 31 - 1),
+    pageSize: options.pageSize === undefined ? undefined : integerIn('pageSize', options.pageSize, 1, 1000),
+    throttle,
+    faultRate: numberIn('faultRate', options.faultRate ?? 0, 0, 1),
+    latencyMs: numberIn('latencyMs', options.latencyMs ?? 0, 0, 60_000),
+    startTime: numberIn('startTime', options.startTime ?? now, 0, 8.64e15),
+    verifySignatures: options.verifySignatures ?? true,
+    requestTimings: {
+      caseOpenedAfterMs: numberIn('requestTimings.caseOpenedAfterMs', timings.caseOpenedAfterMs ?? 10 * 60_000, 0, 1e12),
+      decisionAfterMs: numberIn('requestTimings.decisionAfterMs', timings.decisionAfterMs ?? 50 * 60_000, 0, 1e12),
+    },
+    requestCaps: {
+      perAccount: integerIn('requestCaps.perAccount', caps.perAccount ?? 20, 1, 1_000_000),
+      perRegion: integerIn('requestCaps.perRegion', caps.perRegion ?? 2, 1, 1_000_000),
+      perQuota: integerIn('requestCaps.perQuota', caps.perQuota ?? 1, 1, 1_000_000),
+    },
+  };
+}

@@ -1,0 +1,324 @@
+/**
+ * The sandbox's HTTP endpoint on 127.0.0.1. Every request goes through one pipeline:
+ *
+ *   detect protocol → check SigV4 (service and region from the scope, caller from the key) →
+ *   find the operation → latency → injected fault → throttle → read and validate input →
+ *   settle the clock-driven state → handler → reply in the protocol's shape
+ *
+ * and is counted by service, operation and outcome. `/_sandbox/*` is the admin API.
+ */
+import { randomUUID } from 'node:crypto';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SandboxAdmin } from './admin.js';
+import { SandboxClock } from './core/clock.js';
+import { AwsError } from './core/errors.js';
+import { Metering, type Outcome } from './core/metering.js';
+import { PageTokens } from './core/pagination.js';
+import {
+  type HttpReply,
+  type WireFamily,
+  authError,
+  detectFamily,
+  jsonErrorReply,
+  jsonReply,
+  queryErrorReply,
+  queryReply,
+  unknownOperation,
+} from './core/protocols.js';
+import { randomStream } from './core/random.js';
+import type { OperationDefinition, RequestContext, ServiceDefinition } from './core/service.js';
+import { readJson, readQuery, validate } from './core/shapes.js';
+import { SignatureProblem, headerMap, parseAuthorization, verifySignature } from './core/sigv4.js';
+import { Throttle } from './core/throttle.js';
+import { type ResolvedSandboxOptions, type SandboxOptions, resolveSandboxOptions } from './options.js';
+import { SERVICES } from './services/index.js';
+import type { Caller } from './world/credentials.js';
+import { World } from './world/world.js';
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface Sandbox {
+  /** Base URL, e.g. `http://127.0.0.1:4566`: pass it as the SDK's `endpoint`. */
+  readonly url: string;
+  readonly port: number;
+  readonly admin: SandboxAdmin;
+  close(): Promise<void>;
+}
+
+/** Run-time switches the admin API can flip. */
+export interface RuntimeConfig {
+  throttle: 'aws' | 'off';
+  faultRate: number;
+  latencyMs: number;
+}
+
+interface Resolved {
+  service: ServiceDefinition;
+  operationName: string;
+  operation: OperationDefinition;
+}
+
+class SandboxServer {
+  readonly metering = new Metering();
+  readonly throttle = new Throttle();
+  readonly pageTokens = new PageTokens();
+  readonly config: RuntimeConfig;
+  readonly #faults: () => number;
+  readonly #bySigningName = new Map<string, ServiceDefinition>();
+
+  readonly world: World;
+  readonly options: ResolvedSandboxOptions;
+
+  constructor(world: World, options: ResolvedSandboxOptions) {
+    this.world = world;
+    this.options = options;
+    this.config = { throttle: options.throttle, faultRate: options.faultRate, latencyMs: options.latencyMs };
+    this.#faults = randomStream(options.seed ^ 0x5eed);
+    for (const service of SERVICES) this.#bySigningName.set(service.signingName, service);
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, admin: SandboxAdmin): Promise<void> {
+    const body = await readBody(req);
+    const url = req.url ?? '/';
+    if (url.startsWith('/_sandbox/') || url === '/_sandbox') {
+      send(
+        res,
+        body === undefined
+          ? { status: 413, headers: { 'content-type': 'application/json' }, body: '{"error":"the body is too large"}' }
+          : admin.route(req.method ?? 'GET', url, body),
+      );
+      return;
+    }
+    const reply = await this.#serve(req, url, body);
+    if (this.config.latencyMs > 0) await sleep(this.config.latencyMs);
+    send(res, reply);
+  }
+
+  async #serve(req: IncomingMessage, url: string, body: Buffer | undefined): Promise<HttpReply> {
+    const requestId = randomUUID();
+    const headers = headerMap(req.rawHeaders);
+    const family = detectFamily(headers);
+    if (body === undefined) {
+      return this.#errorReply(family, undefined, new AwsError('RequestEntityTooLarge', 'Request body is too large.', 413), requestId);
+    }
+    const form = family === 'query' ? queryParams(url, headers, body) : undefined;
+    const named = family === 'json' ? headers.get('x-amz-target')?.[0] : form?.get('Action') ?? undefined;
+
+    // Who is calling, and which service they signed for.
+    let caller: Caller;
+    let service: ServiceDefinition | undefined;
+    let region: string;
+    try {
+      const auth = parseAuthorization(headers.get('authorization')?.[0]);
+      service = this.#bySigningName.get(auth.service);
+      region = auth.region;
+      const found = this.world.credentials.lookup(auth.accessKeyId);
+      if (!found) throw new SignatureProblem('unknown-key', 'The security token included in the request is invalid.');
+      if (found.sessionToken !== undefined) {
+        const token = headers.get('x-amz-security-token')?.[0];
+        if (token !== found.sessionToken) {
+          throw new SignatureProblem('unknown-key', 'The security token included in the request is invalid.');
+        }
+        if (found.expiresAt !== undefined && found.expiresAt <= this.world.clock.wall()) {
+          throw new SignatureProblem('expired-token', 'The security token included in the request is expired');
+        }
+      }
+      if (this.options.verifySignatures) {
+        verifySignature({ method: req.method ?? 'POST', url, headers, body }, auth, found.secretAccessKey, this.world.clock.wall());
+      }
+      caller = found;
+    } catch (error) {
+      if (!(error instanceof SignatureProblem)) throw error;
+      const signed = this.#bySigningNameFromHeader(headers);
+      this.metering.record(signed?.signingName ?? 'unknown', operationLabel(named), 'auth_error', error.kind);
+      return this.#errorReply(family, signed, authError(error.kind, error.message, family), requestId);
+    }
+
+    // Which operation.
+    const resolved = this.#resolve(service, family, named, form);
+    if (resolved instanceof AwsError) {
+      this.metering.record(service?.signingName ?? 'unknown', operationLabel(named), 'client_error', resolved.queryCode);
+      return this.#errorReply(family, service, resolved, requestId);
+    }
+    const { operationName, operation } = resolved;
+    const svc = resolved.service;
+    const record = (outcome: Outcome, code?: string): void => {
+      this.metering.record(svc.signingName, operationName, outcome, code);
+    };
+
+    try {
+      if (this.config.faultRate > 0 && this.#faults() < this.config.faultRate) {
+        throw this.#faults() < 0.5 ? svc.dialect.internalFailure() : svc.dialect.serviceUnavailable();
+      }
+      const ctx: RequestContext = {
+        world: this.world,
+        caller,
+        account: caller.account,
+        region,
+        requestId,
+        now: this.world.clock.now(),
+        pageSize: this.options.pageSize,
+        pageTokens: this.pageTokens,
+        operation: operationName,
+      };
+      if (this.config.throttle === 'aws') {
+        const limit = typeof operation.rate === 'function' ? operation.rate(ctx) : operation.rate;
+        const key = `${caller.account.id}|${region}|${svc.signingName}|${operationName}`;
+        if (!this.throttle.take(key, limit, performance.now())) throw svc.dialect.throttling();
+      }
+      const input =
+        family === 'json'
+          ? readJson(operation.input, parseJsonBody(body, svc), svc.dialect)
+          : readQuery(operation.input, form ?? new URLSearchParams(), svc.dialect);
+      validate(operation.input, input, svc.dialect);
+      this.world.settle();
+      const output: unknown = await operation.handler(ctx, input);
+      record('success');
+      return family === 'json'
+        ? jsonReply(svc.json?.version ?? '1.1', output, requestId)
+        : queryReply(operationName, output, requestId, svc.query?.xmlNamespace ?? '');
+    } catch (error) {
+      if (!(error instanceof AwsError)) {
+        const internal = svc.dialect.internalFailure();
+        console.error(`sandbox: ${svc.signingName}.${operationName} failed:`, error);
+        record('fault', internal.queryCode);
+        return this.#errorReply(family, svc, internal, requestId);
+      }
+      const throttled = error.code === svc.dialect.throttling().code;
+      record(throttled ? 'throttled' : error.status >= 500 ? 'fault' : 'client_error', error.queryCode);
+      return this.#errorReply(family, svc, error, requestId);
+    }
+  }
+
+  #bySigningNameFromHeader(headers: ReadonlyMap<string, readonly string[]>): ServiceDefinition | undefined {
+    const scope = /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]*)\//.exec(headers.get('authorization')?.[0] ?? '')?.[1];
+    return scope === undefined ? undefined : this.#bySigningName.get(scope);
+  }
+
+  #resolve(
+    service: ServiceDefinition | undefined,
+    family: WireFamily,
+    named: string | undefined,
+    form: URLSearchParams | undefined,
+  ): Resolved | AwsError {
+    if (!service) return unknownOperation(family, operationLabel(named));
+    if (family === 'json') {
+      const json = service.json;
+      const dot = named?.lastIndexOf('.') ?? -1;
+      const prefix = named?.slice(0, Math.max(dot, 0));
+      const operationName = named?.slice(dot + 1) ?? '';
+      const operation = Object.hasOwn(service.operations, operationName) ? service.operations[operationName] : undefined;
+      if (!json || prefix !== json.targetPrefix || !operation) return unknownOperation('json', named);
+      return { service, operationName, operation };
+    }
+    const query = service.query;
+    const action = form?.get('Action') ?? undefined;
+    const operation = action !== undefined && Object.hasOwn(service.operations, action) ? service.operations[action] : undefined;
+    if (!query || !operation || action === undefined) {
+      return unknownOperation('query', action, form?.get('Version') ?? undefined);
+    }
+    return { service, operationName: action, operation };
+  }
+
+  #errorReply(family: WireFamily, service: ServiceDefinition | undefined, error: AwsError, requestId: string): HttpReply {
+    if (family === 'json') {
+      return jsonErrorReply(service?.json?.version ?? '1.1', error, requestId, service?.json?.queryCompatible ?? false);
+    }
+    return queryErrorReply(error, requestId, service?.query?.xmlNamespace);
+  }
+}
+
+function operationLabel(named: string | undefined): string {
+  if (named === undefined || named === '') return '(none)';
+  return named.slice(named.lastIndexOf('.') + 1);
+}
+
+function parseJsonBody(body: Buffer, service: ServiceDefinition): unknown {
+  const text = body.toString('utf8');
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw service.dialect.serialization('Unexpected character or end of input: the request body is not valid JSON.');
+  }
+}
+
+/** Query-protocol parameters: the form body, or the URL's query string for GET. */
+function queryParams(url: string, headers: ReadonlyMap<string, readonly string[]>, body: Buffer): URLSearchParams {
+  const contentType = headers.get('content-type')?.[0] ?? '';
+  if (body.length > 0 && (contentType === '' || contentType.startsWith('application/x-www-form-urlencoded'))) {
+    return new URLSearchParams(body.toString('utf8'));
+  }
+  const at = url.indexOf('?');
+  return new URLSearchParams(at < 0 ? '' : url.slice(at + 1));
+}
+
+/** The whole request body, or undefined when it passes the size limit. */
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) tooLarge = true;
+    else chunks.push(chunk);
+  }
+  return tooLarge ? undefined : Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, reply: HttpReply): void {
+  const body = Buffer.from(reply.body, 'utf8');
+  res.writeHead(reply.status, { ...reply.headers, 'content-length': String(body.length) });
+  res.end(body);
+}
+
+/**
+ * Starts the sandbox AWS endpoint on 127.0.0.1.
+ *
+ * @example
+ * const sandbox = await startSandbox({ pageSize: 2 });
+ * const [account] = sandbox.admin.accounts();
+ * const client = new ServiceQuotasClient({ region: 'us-east-1', endpoint: sandbox.url,
+ *   credentials: { accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey } });
+ * // …
+ * await sandbox.close();
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const resolved = resolveSandboxOptions(options);
+  const world = new World(resolved, new SandboxClock(options.wallClock));
+  const server = new SandboxServer(world, resolved);
+  let url = '';
+  const admin = new SandboxAdmin(world, server.metering, server.throttle, server.config, () => url);
+  const http: Server = createServer((req, res) => {
+    server.handle(req, res, admin).catch((error: unknown) => {
+      console.error('sandbox: request failed:', error);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ __type: 'InternalFailure', message: 'The sandbox failed to process the request.' }));
+    });
+  });
+  http.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(resolved.port, '127.0.0.1', () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = http.address() as AddressInfo;
+  url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    port,
+    admin,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        http.close((error) => {
+          if (error) reject(error);
+          else resolve();
+        });
+        http.closeAllConnections();
+      }),
+  };
+}

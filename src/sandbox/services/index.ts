@@ -1,0 +1,10 @@
+/** Every service the sandbox serves, listed explicitly. */
+import type { ServiceDefinition } from '../core/service.js';
+import { cloudWatch } from './cloudwatch/index.js';
+import { organizations } from './organizations/index.js';
+import { serviceQuotas } from './service-quotas/index.js';
+import { sns } from './sns/index.js';
+import { sts } from './sts/index.js';
+import { support } from './support/index.js';
+
+export const SERVICES: readonly ServiceDefinition[] = [serviceQuotas, cloudWatch, sts, organizations, support, sns];

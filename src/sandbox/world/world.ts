@@ -1,0 +1,70 @@
+/**
+ * Everything the sandbox knows: the organisation and its accounts, who may call, the quota
+ * catalog, and each service's state. Handlers read and change it through a RequestContext.
+ */
+import { SandboxClock } from '../core/clock.js';
+import type { ResolvedSandboxOptions } from '../options.js';
+import { ServiceQuotasState } from '../services/service-quotas/state.js';
+import { SnsState } from '../services/sns/state.js';
+import { SupportState } from '../services/support/state.js';
+import { type Account, makeAccounts, organizationId } from './accounts.js';
+import { type Catalog, loadCatalog } from './catalog.js';
+import { Credentials } from './credentials.js';
+
+export class World {
+  readonly catalog: Catalog;
+  readonly accounts: readonly Account[];
+  readonly organizationId: string;
+  readonly credentials: Credentials;
+  readonly quotas: ServiceQuotasState;
+  readonly support: SupportState;
+  readonly sns = new SnsState();
+  readonly #accountsById: ReadonlyMap<string, Account>;
+
+  readonly options: ResolvedSandboxOptions;
+  readonly clock: SandboxClock;
+
+  constructor(options: ResolvedSandboxOptions, clock: SandboxClock = new SandboxClock()) {
+    this.options = options;
+    this.clock = clock;
+    this.catalog = loadCatalog();
+    this.accounts = makeAccounts(options.seed, options.accounts, options.startTime);
+    this.#accountsById = new Map(this.accounts.map((a) => [a.id, a]));
+    this.organizationId = organizationId(options.seed);
+    this.credentials = new Credentials(options.seed, this.accounts);
+    this.support = new SupportState(options.seed);
+    this.quotas = new ServiceQuotasState({
+      catalog: this.catalog,
+      accounts: this.accounts,
+      activeRegions: options.regions,
+      seed: options.seed,
+      anchor: options.startTime,
+      timings: options.requestTimings,
+      desk: this.support,
+    });
+  }
+
+  get managementAccount(): Account {
+    const first = this.accounts[0];
+    if (!first) throw new Error('the sandbox has no accounts');
+    return first;
+  }
+
+  account(id: string): Account | undefined {
+    return this.#accountsById.get(id);
+  }
+
+  /** Brings every clock-driven state up to the sandbox's now. */
+  settle(): void {
+    this.quotas.settle(this.clock.now());
+  }
+
+  /** Forgets every change since start: requests, cases, topics, sessions, clock offset. */
+  reset(): void {
+    this.quotas.reset();
+    this.support.reset();
+    this.sns.reset();
+    this.credentials.clearSessions();
+    this.clock.reset();
+  }
+}
