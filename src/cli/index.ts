@@ -1,0 +1,46 @@
+/**
+ * The `headroom` command. The one place that ends the process: every command throws a
+ * HeadroomError for a failure the user can fix, and this maps it to a message and exit code.
+ */
+import { Command, CommanderError } from 'commander';
+import { HeadroomError } from '../domain/errors.js';
+import { registerSandbox } from './commands/sandbox.js';
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('headroom')
+    .description('keep AWS service quotas ahead of demand across every account and region')
+    .exitOverride();
+  registerSandbox(program);
+  return program;
+}
+
+/** Runs the CLI and returns its exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its one-line message (unknown option, bad value, help).
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof HeadroomError) {
+      // One line: what is wrong, then the fix.
+      process.stderr.write(`error ${error.code}: ${error.message}${error.hint === undefined ? '' : `; ${error.hint}`}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(
+      `error HR_INTERNAL: this is a bug in headroom; please report it with the output below.\n${
+        error instanceof Error ? (error.stack ?? error.message) : String(error)
+      }\n`,
+    );
+    return 3;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (invokedDirectly) {
+  process.exitCode = await main(process.argv.slice(2));
+}
