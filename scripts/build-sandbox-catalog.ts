@@ -5,9 +5,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { enrichCatalog, type RawQuota } from '../src/sandbox/data/enrich-catalog.js';
 
-const raw = JSON.parse(readFileSync(new URL('../data/aws-default-quotas.json', import.meta.url), 'utf8')) as RawQuota[];
+const raw = JSON.parse(
+  readFileSync(new URL('../data/aws-default-quotas.json', import.meta.url), 'utf8'),
+) as RawQuota[];
 const catalog = enrichCatalog(raw);
-writeFileSync(new URL('../data/sandbox-quotas.json', import.meta.url), `${JSON.stringify(catalog, null, 1)}\n`);
+writeFileSync(
+  new URL('../data/sandbox-quotas.json', import.meta.url),
+  `${JSON.stringify(catalog, null, 1)}\n`,
+);
 const withMetric = catalog.quotas.filter((q) => q.UsageMetric).length;
 console.log(
   `wrote data/sandbox-quotas.json: ${catalog.quotas.length} quotas, ${withMetric} with a usage metric ` +

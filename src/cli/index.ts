@@ -28,7 +28,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (error instanceof HeadroomError) {
       // One line: what is wrong, then the fix.
-      process.stderr.write(`error ${error.code}: ${error.message}${error.hint === undefined ? '' : `; ${error.hint}`}\n`);
+      process.stderr.write(
+        `error ${error.code}: ${error.message}${error.hint === undefined ? '' : `; ${error.hint}`}\n`,
+      );
       return error.exitCode;
     }
     process.stderr.write(
@@ -40,7 +42,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (invokedDirectly) {
   process.exitCode = await main(process.argv.slice(2));
 }

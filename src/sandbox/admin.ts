@@ -62,7 +62,13 @@ export class SandboxAdmin {
   private readonly config: RuntimeConfig;
   private readonly url: () => string;
 
-  constructor(world: World, metering: Metering, throttle: Throttle, config: RuntimeConfig, url: () => string) {
+  constructor(
+    world: World,
+    metering: Metering,
+    throttle: Throttle,
+    config: RuntimeConfig,
+    url: () => string,
+  ) {
     this.world = world;
     this.metering = metering;
     this.throttle = throttle;
@@ -89,7 +95,10 @@ export class SandboxAdmin {
       organizationId: this.world.organizationId,
       regions: options.regions,
       accounts: this.accounts(),
-      clock: { now: new Date(this.world.clock.now()).toISOString(), offsetSeconds: this.world.clock.offsetMs() / 1000 },
+      clock: {
+        now: new Date(this.world.clock.now()).toISOString(),
+        offsetSeconds: this.world.clock.offsetMs() / 1000,
+      },
       config: { ...this.config, pageSize: options.pageSize ?? null },
       catalog: {
         services: catalog.services.length,
@@ -127,30 +136,42 @@ export class SandboxAdmin {
   /** Moves the sandbox clock forward; due request transitions happen at once. */
   advanceClock(seconds: number): Date {
     if (!Number.isFinite(seconds) || seconds < 0) {
-      throw new AdminInputError(`advanceSeconds must be a number of seconds of at least 0, got ${String(seconds)}`);
+      throw new AdminInputError(
+        `advanceSeconds must be a number of seconds of at least 0, got ${String(seconds)}`,
+      );
     }
     this.world.clock.advance(seconds * 1000);
     this.world.settle();
     return this.now();
   }
 
-  configure(change: Partial<RuntimeConfig>): RuntimeConfig {
+  /** Changes run-time switches; `change` may come straight from JSON, so every value is checked. */
+  configure(change: { readonly [K in keyof RuntimeConfig]?: unknown }): RuntimeConfig {
     const next = { ...this.config };
     if (change.throttle !== undefined) {
       if (change.throttle !== 'aws' && change.throttle !== 'off') {
-        throw new SandboxOptionError('throttle', `must be 'aws' or 'off', got '${String(change.throttle)}'`);
+        throw new SandboxOptionError(
+          'throttle',
+          `must be 'aws' or 'off', got ${JSON.stringify(change.throttle)}`,
+        );
       }
       next.throttle = change.throttle;
     }
     if (change.faultRate !== undefined) {
       if (typeof change.faultRate !== 'number' || !(change.faultRate >= 0 && change.faultRate <= 1)) {
-        throw new SandboxOptionError('faultRate', `must be a number from 0 to 1, got ${String(change.faultRate)}`);
+        throw new SandboxOptionError(
+          'faultRate',
+          `must be a number from 0 to 1, got ${JSON.stringify(change.faultRate)}`,
+        );
       }
       next.faultRate = change.faultRate;
     }
     if (change.latencyMs !== undefined) {
       if (typeof change.latencyMs !== 'number' || !(change.latencyMs >= 0 && change.latencyMs <= 60_000)) {
-        throw new SandboxOptionError('latencyMs', `must be a number from 0 to 60000, got ${String(change.latencyMs)}`);
+        throw new SandboxOptionError(
+          'latencyMs',
+          `must be a number from 0 to 60000, got ${JSON.stringify(change.latencyMs)}`,
+        );
       }
       next.latencyMs = change.latencyMs;
     }
@@ -185,7 +206,13 @@ export class SandboxAdmin {
     }));
   }
 
-  snsMessages(): { messageId: string; topicArn: string; subject: string | null; message: string; publishedAt: string }[] {
+  snsMessages(): {
+    messageId: string;
+    topicArn: string;
+    subject: string | null;
+    message: string;
+    publishedAt: string;
+  }[] {
     return this.world.sns.messages.map((m) => ({
       messageId: m.messageId,
       topicArn: m.topicArn,
@@ -216,7 +243,8 @@ export class SandboxAdmin {
           return json(200, this.#clock());
         case 'POST /_sandbox/clock': {
           const seconds = input.advanceSeconds;
-          if (typeof seconds !== 'number') throw new AdminInputError('advanceSeconds must be a number of seconds');
+          if (typeof seconds !== 'number')
+            throw new AdminInputError('advanceSeconds must be a number of seconds');
           this.advanceClock(seconds);
           return json(200, this.#clock());
         }
@@ -224,7 +252,7 @@ export class SandboxAdmin {
           return json(200, { ...this.config });
         case 'POST /_sandbox/config':
         case 'PUT /_sandbox/config':
-          return json(200, this.configure(input as Partial<RuntimeConfig>));
+          return json(200, this.configure(input));
         case 'GET /_sandbox/requests':
           return json(200, { requests: this.requests() });
         case 'GET /_sandbox/support/cases':
@@ -236,7 +264,8 @@ export class SandboxAdmin {
       }
     } catch (error) {
       if (error instanceof AdminInputError) return json(400, { error: error.message });
-      if (error instanceof SandboxOptionError) return json(400, { error: `${error.option} ${error.message}` });
+      if (error instanceof SandboxOptionError)
+        return json(400, { error: `${error.option} ${error.message}` });
       throw error;
     }
   }

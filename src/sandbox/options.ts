@@ -84,7 +84,10 @@ const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$/;
 
 function integerIn(option: SandboxOptionError['option'], value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new SandboxOptionError(option, `must be a whole number from ${min} to ${max}, got ${String(value)}`);
+    throw new SandboxOptionError(
+      option,
+      `must be a whole number from ${min} to ${max}, got ${String(value)}`,
+    );
   }
   return value;
 }
@@ -96,7 +99,10 @@ function numberIn(option: SandboxOptionError['option'], value: number, min: numb
   return value;
 }
 
-export function resolveSandboxOptions(options: SandboxOptions = {}, now: number = Date.now()): ResolvedSandboxOptions {
+export function resolveSandboxOptions(
+  options: SandboxOptions = {},
+  now: number = Date.now(),
+): ResolvedSandboxOptions {
   const regions = [...new Set(options.regions ?? DEFAULT_REGIONS)];
   if (regions.length === 0) throw new SandboxOptionError('regions', 'must name at least one region');
   for (const region of regions) {
@@ -104,7 +110,8 @@ export function resolveSandboxOptions(options: SandboxOptions = {}, now: number 
       throw new SandboxOptionError('regions', `'${region}' is not a region name such as us-east-1`);
     }
   }
-  const throttle = options.throttle ?? 'aws';
+  // Checked at run time too: JavaScript callers and JSON bypass the type.
+  const throttle: unknown = options.throttle ?? 'aws';
   if (throttle !== 'aws' && throttle !== 'off') {
     throw new SandboxOptionError('throttle', `must be 'aws' or 'off', got '${String(throttle)}'`);
   }
@@ -122,8 +129,18 @@ export function resolveSandboxOptions(options: SandboxOptions = {}, now: number 
     startTime: numberIn('startTime', options.startTime ?? now, 0, 8.64e15),
     verifySignatures: options.verifySignatures ?? true,
     requestTimings: {
-      caseOpenedAfterMs: numberIn('requestTimings.caseOpenedAfterMs', timings.caseOpenedAfterMs ?? 10 * 60_000, 0, 1e12),
-      decisionAfterMs: numberIn('requestTimings.decisionAfterMs', timings.decisionAfterMs ?? 50 * 60_000, 0, 1e12),
+      caseOpenedAfterMs: numberIn(
+        'requestTimings.caseOpenedAfterMs',
+        timings.caseOpenedAfterMs ?? 10 * 60_000,
+        0,
+        1e12,
+      ),
+      decisionAfterMs: numberIn(
+        'requestTimings.decisionAfterMs',
+        timings.decisionAfterMs ?? 50 * 60_000,
+        0,
+        1e12,
+      ),
     },
     requestCaps: {
       perAccount: integerIn('requestCaps.perAccount', caps.perAccount ?? 20, 1, 1_000_000),

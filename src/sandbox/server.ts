@@ -86,7 +86,11 @@ class SandboxServer {
       send(
         res,
         body === undefined
-          ? { status: 413, headers: { 'content-type': 'application/json' }, body: '{"error":"the body is too large"}' }
+          ? {
+              status: 413,
+              headers: { 'content-type': 'application/json' },
+              body: '{"error":"the body is too large"}',
+            }
           : admin.route(req.method ?? 'GET', url, body),
       );
       return;
@@ -101,10 +105,15 @@ class SandboxServer {
     const headers = headerMap(req.rawHeaders);
     const family = detectFamily(headers);
     if (body === undefined) {
-      return this.#errorReply(family, undefined, new AwsError('RequestEntityTooLarge', 'Request body is too large.', 413), requestId);
+      return this.#errorReply(
+        family,
+        undefined,
+        new AwsError('RequestEntityTooLarge', 'Request body is too large.', 413),
+        requestId,
+      );
     }
     const form = family === 'query' ? queryParams(url, headers, body) : undefined;
-    const named = family === 'json' ? headers.get('x-amz-target')?.[0] : form?.get('Action') ?? undefined;
+    const named = family === 'json' ? headers.get('x-amz-target')?.[0] : (form?.get('Action') ?? undefined);
 
     // Who is calling, and which service they signed for.
     let caller: Caller;
@@ -115,18 +124,27 @@ class SandboxServer {
       service = this.#bySigningName.get(auth.service);
       region = auth.region;
       const found = this.world.credentials.lookup(auth.accessKeyId);
-      if (!found) throw new SignatureProblem('unknown-key', 'The security token included in the request is invalid.');
+      if (!found)
+        throw new SignatureProblem('unknown-key', 'The security token included in the request is invalid.');
       if (found.sessionToken !== undefined) {
         const token = headers.get('x-amz-security-token')?.[0];
         if (token !== found.sessionToken) {
           throw new SignatureProblem('unknown-key', 'The security token included in the request is invalid.');
         }
         if (found.expiresAt !== undefined && found.expiresAt <= this.world.clock.wall()) {
-          throw new SignatureProblem('expired-token', 'The security token included in the request is expired');
+          throw new SignatureProblem(
+            'expired-token',
+            'The security token included in the request is expired',
+          );
         }
       }
       if (this.options.verifySignatures) {
-        verifySignature({ method: req.method ?? 'POST', url, headers, body }, auth, found.secretAccessKey, this.world.clock.wall());
+        verifySignature(
+          { method: req.method ?? 'POST', url, headers, body },
+          auth,
+          found.secretAccessKey,
+          this.world.clock.wall(),
+        );
       }
       caller = found;
     } catch (error) {
@@ -139,7 +157,12 @@ class SandboxServer {
     // Which operation.
     const resolved = this.#resolve(service, family, named, form);
     if (resolved instanceof AwsError) {
-      this.metering.record(service?.signingName ?? 'unknown', operationLabel(named), 'client_error', resolved.queryCode);
+      this.metering.record(
+        service?.signingName ?? 'unknown',
+        operationLabel(named),
+        'client_error',
+        resolved.queryCode,
+      );
       return this.#errorReply(family, service, resolved, requestId);
     }
     const { operationName, operation } = resolved;
@@ -193,7 +216,9 @@ class SandboxServer {
   }
 
   #bySigningNameFromHeader(headers: ReadonlyMap<string, readonly string[]>): ServiceDefinition | undefined {
-    const scope = /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]*)\//.exec(headers.get('authorization')?.[0] ?? '')?.[1];
+    const scope = /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]*)\//.exec(
+      headers.get('authorization')?.[0] ?? '',
+    )?.[1];
     return scope === undefined ? undefined : this.#bySigningName.get(scope);
   }
 
@@ -209,22 +234,37 @@ class SandboxServer {
       const dot = named?.lastIndexOf('.') ?? -1;
       const prefix = named?.slice(0, Math.max(dot, 0));
       const operationName = named?.slice(dot + 1) ?? '';
-      const operation = Object.hasOwn(service.operations, operationName) ? service.operations[operationName] : undefined;
+      const operation = Object.hasOwn(service.operations, operationName)
+        ? service.operations[operationName]
+        : undefined;
       if (!json || prefix !== json.targetPrefix || !operation) return unknownOperation('json', named);
       return { service, operationName, operation };
     }
     const query = service.query;
     const action = form?.get('Action') ?? undefined;
-    const operation = action !== undefined && Object.hasOwn(service.operations, action) ? service.operations[action] : undefined;
+    const operation =
+      action !== undefined && Object.hasOwn(service.operations, action)
+        ? service.operations[action]
+        : undefined;
     if (!query || !operation || action === undefined) {
       return unknownOperation('query', action, form?.get('Version') ?? undefined);
     }
     return { service, operationName: action, operation };
   }
 
-  #errorReply(family: WireFamily, service: ServiceDefinition | undefined, error: AwsError, requestId: string): HttpReply {
+  #errorReply(
+    family: WireFamily,
+    service: ServiceDefinition | undefined,
+    error: AwsError,
+    requestId: string,
+  ): HttpReply {
     if (family === 'json') {
-      return jsonErrorReply(service?.json?.version ?? '1.1', error, requestId, service?.json?.queryCompatible ?? false);
+      return jsonErrorReply(
+        service?.json?.version ?? '1.1',
+        error,
+        requestId,
+        service?.json?.queryCompatible ?? false,
+      );
     }
     return queryErrorReply(error, requestId, service?.query?.xmlNamespace);
   }
@@ -241,14 +281,23 @@ function parseJsonBody(body: Buffer, service: ServiceDefinition): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw service.dialect.serialization('Unexpected character or end of input: the request body is not valid JSON.');
+    throw service.dialect.serialization(
+      'Unexpected character or end of input: the request body is not valid JSON.',
+    );
   }
 }
 
 /** Query-protocol parameters: the form body, or the URL's query string for GET. */
-function queryParams(url: string, headers: ReadonlyMap<string, readonly string[]>, body: Buffer): URLSearchParams {
+function queryParams(
+  url: string,
+  headers: ReadonlyMap<string, readonly string[]>,
+  body: Buffer,
+): URLSearchParams {
   const contentType = headers.get('content-type')?.[0] ?? '';
-  if (body.length > 0 && (contentType === '' || contentType.startsWith('application/x-www-form-urlencoded'))) {
+  if (
+    body.length > 0 &&
+    (contentType === '' || contentType.startsWith('application/x-www-form-urlencoded'))
+  ) {
     return new URLSearchParams(body.toString('utf8'));
   }
   const at = url.indexOf('?');
@@ -295,7 +344,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     server.handle(req, res, admin).catch((error: unknown) => {
       console.error('sandbox: request failed:', error);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ __type: 'InternalFailure', message: 'The sandbox failed to process the request.' }));
+      res.end(
+        JSON.stringify({ __type: 'InternalFailure', message: 'The sandbox failed to process the request.' }),
+      );
     });
   });
   http.keepAliveTimeout = 65_000;

@@ -67,10 +67,14 @@ export async function runSandbox(flags: SandboxFlags): Promise<Sandbox> {
       throw new UsageError(`option ${flag} ${error.message}`);
     }
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new EnvironmentError('HR_SANDBOX_PORT_IN_USE', `port ${flags.port} on 127.0.0.1 is already in use`, {
-        hint: 'stop what holds it, or pick another port with --port (0 picks a free one)',
-        cause: error,
-      });
+      throw new EnvironmentError(
+        'HR_SANDBOX_PORT_IN_USE',
+        `port ${flags.port} on 127.0.0.1 is already in use`,
+        {
+          hint: 'stop what holds it, or pick another port with --port (0 picks a free one)',
+          cause: error,
+        },
+      );
     }
     throw error;
   }
@@ -88,7 +92,9 @@ function banner(sandbox: Sandbox): string {
     ...info.accounts
       .slice(0, 12)
       .map((a) => `  ${a.id}   ${a.name.padEnd(16)}  ${a.accessKeyId}   ${a.secretAccessKey}`),
-    ...(info.accounts.length > 12 ? [`  … and ${info.accounts.length - 12} more: ${info.url}/_sandbox/info`] : []),
+    ...(info.accounts.length > 12
+      ? [`  … and ${info.accounts.length - 12} more: ${info.url}/_sandbox/info`]
+      : []),
     '',
     'Try:',
     `  AWS_ACCESS_KEY_ID=${first?.accessKeyId ?? ''} AWS_SECRET_ACCESS_KEY=${first?.secretAccessKey ?? ''} \\`,
@@ -101,13 +107,32 @@ function banner(sandbox: Sandbox): string {
 export function registerSandbox(program: Command): void {
   program
     .command('sandbox')
-    .description('run the built-in AWS endpoint (Service Quotas, CloudWatch, STS, Organizations, Support, SNS) on 127.0.0.1')
+    .description(
+      'run the built-in AWS endpoint (Service Quotas, CloudWatch, STS, Organizations, Support, SNS) on 127.0.0.1',
+    )
     .option('--port <number>', 'TCP port on 127.0.0.1 (0 picks a free one)', wholeNumber, 4566)
-    .option('--accounts <number>', 'accounts in the organisation, the first being its management account', wholeNumber, 3)
-    .option('--regions <list>', 'comma-separated regions the accounts use', regionList, ['us-east-1', 'us-west-2', 'eu-west-1'])
+    .option(
+      '--accounts <number>',
+      'accounts in the organisation, the first being its management account',
+      wholeNumber,
+      3,
+    )
+    .option('--regions <list>', 'comma-separated regions the accounts use', regionList, [
+      'us-east-1',
+      'us-west-2',
+      'eu-west-1',
+    ])
     .option('--seed <number>', 'seed of every generated fact', wholeNumber, 1)
-    .option('--page-size <number>', 'largest page a list operation returns, whatever MaxResults asks', wholeNumber)
-    .addOption(new Option('--throttle <mode>', 'throttle at AWS rates, or never').choices(['aws', 'off']).default('aws'))
+    .option(
+      '--page-size <number>',
+      'largest page a list operation returns, whatever MaxResults asks',
+      wholeNumber,
+    )
+    .addOption(
+      new Option('--throttle <mode>', 'throttle at AWS rates, or never')
+        .choices(['aws', 'off'])
+        .default('aws'),
+    )
     .option('--fault-rate <share>', 'share of requests answered with a 5xx fault, 0 to 1', decimal, 0)
     .option('--latency-ms <ms>', 'latency added to every request', decimal, 0)
     .action(async (flags: SandboxFlags) => {

@@ -79,9 +79,15 @@ export function queryDialect(options: {
 }): ErrorDialect {
   return {
     validation: (message) =>
-      new AwsError('ValidationException', message, 400, { queryCode: 'ValidationError', messageKey: 'message' }),
+      new AwsError('ValidationException', message, 400, {
+        queryCode: 'ValidationError',
+        messageKey: 'message',
+      }),
     serialization: (message) =>
-      new AwsError('SerializationException', message, 400, { queryCode: 'MalformedInput', messageKey: 'message' }),
+      new AwsError('SerializationException', message, 400, {
+        queryCode: 'MalformedInput',
+        messageKey: 'message',
+      }),
     throttling: options.throttling,
     internalFailure: options.internalFailure,
     serviceUnavailable: () =>

@@ -15,7 +15,10 @@ export interface CallCount {
 }
 
 export class Metering {
-  readonly #counts = new Map<string, { service: string; operation: string; outcome: Outcome; code: string | undefined; count: number }>();
+  readonly #counts = new Map<
+    string,
+    { service: string; operation: string; outcome: Outcome; code: string | undefined; count: number }
+  >();
 
   record(service: string, operation: string, outcome: Outcome, code?: string): void {
     const key = `${service}\u0000${operation}\u0000${outcome}\u0000${code ?? ''}`;
@@ -29,10 +32,18 @@ export class Metering {
       .map((entry) => ({ ...entry }))
       .sort((a, b) =>
         a.service !== b.service
-          ? a.service < b.service ? -1 : 1
+          ? a.service < b.service
+            ? -1
+            : 1
           : a.operation !== b.operation
-            ? a.operation < b.operation ? -1 : 1
-            : a.outcome < b.outcome ? -1 : a.outcome > b.outcome ? 1 : 0,
+            ? a.operation < b.operation
+              ? -1
+              : 1
+            : a.outcome < b.outcome
+              ? -1
+              : a.outcome > b.outcome
+                ? 1
+                : 0,
       );
   }
 

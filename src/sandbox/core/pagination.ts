@@ -43,7 +43,12 @@ export class PageTokens {
     if (!this.#mac(payload).equals(raw.subarray(raw.length - 12))) return undefined;
     try {
       const parsed = JSON.parse(payload) as { o?: unknown; s?: unknown; p?: unknown };
-      if (parsed.s !== this.#scopeDigest(scope) || typeof parsed.o !== 'number' || !Number.isInteger(parsed.o) || parsed.o < 0) {
+      if (
+        parsed.s !== this.#scopeDigest(scope) ||
+        typeof parsed.o !== 'number' ||
+        !Number.isInteger(parsed.o) ||
+        parsed.o < 0
+      ) {
         return undefined;
       }
       return { offset: parsed.o, pinned: typeof parsed.p === 'number' ? parsed.p : undefined };

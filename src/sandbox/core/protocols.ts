@@ -66,7 +66,12 @@ export function jsonErrorReply(
   };
 }
 
-export function queryReply(operation: string, output: unknown, requestId: string, xmlNamespace: string): HttpReply {
+export function queryReply(
+  operation: string,
+  output: unknown,
+  requestId: string,
+  xmlNamespace: string,
+): HttpReply {
   const result =
     output === undefined || output === null
       ? ''
@@ -80,7 +85,11 @@ export function queryReply(operation: string, output: unknown, requestId: string
   };
 }
 
-export function queryErrorReply(error: AwsError, requestId: string, xmlNamespace: string | undefined): HttpReply {
+export function queryErrorReply(
+  error: AwsError,
+  requestId: string,
+  xmlNamespace: string | undefined,
+): HttpReply {
   const ns = xmlNamespace === undefined ? '' : ` xmlns="${xmlNamespace}"`;
   return {
     status: error.status,
@@ -92,13 +101,46 @@ export function queryErrorReply(error: AwsError, requestId: string, xmlNamespace
   };
 }
 
-const AUTH_ERRORS: Record<SignatureProblemKind, { json: string; query: string; jsonStatus: number; queryStatus: number }> = {
-  missing: { json: 'MissingAuthenticationTokenException', query: 'MissingAuthenticationToken', jsonStatus: 400, queryStatus: 403 },
-  incomplete: { json: 'IncompleteSignatureException', query: 'IncompleteSignature', jsonStatus: 400, queryStatus: 400 },
-  'unknown-key': { json: 'UnrecognizedClientException', query: 'InvalidClientTokenId', jsonStatus: 400, queryStatus: 403 },
-  mismatch: { json: 'InvalidSignatureException', query: 'SignatureDoesNotMatch', jsonStatus: 400, queryStatus: 403 },
-  'expired-token': { json: 'ExpiredTokenException', query: 'ExpiredToken', jsonStatus: 400, queryStatus: 400 },
-  skewed: { json: 'InvalidSignatureException', query: 'SignatureDoesNotMatch', jsonStatus: 400, queryStatus: 403 },
+const AUTH_ERRORS: Record<
+  SignatureProblemKind,
+  { json: string; query: string; jsonStatus: number; queryStatus: number }
+> = {
+  missing: {
+    json: 'MissingAuthenticationTokenException',
+    query: 'MissingAuthenticationToken',
+    jsonStatus: 400,
+    queryStatus: 403,
+  },
+  incomplete: {
+    json: 'IncompleteSignatureException',
+    query: 'IncompleteSignature',
+    jsonStatus: 400,
+    queryStatus: 400,
+  },
+  'unknown-key': {
+    json: 'UnrecognizedClientException',
+    query: 'InvalidClientTokenId',
+    jsonStatus: 400,
+    queryStatus: 403,
+  },
+  mismatch: {
+    json: 'InvalidSignatureException',
+    query: 'SignatureDoesNotMatch',
+    jsonStatus: 400,
+    queryStatus: 403,
+  },
+  'expired-token': {
+    json: 'ExpiredTokenException',
+    query: 'ExpiredToken',
+    jsonStatus: 400,
+    queryStatus: 400,
+  },
+  skewed: {
+    json: 'InvalidSignatureException',
+    query: 'SignatureDoesNotMatch',
+    jsonStatus: 400,
+    queryStatus: 403,
+  },
 };
 
 /** The error AWS answers for a signing problem, in the protocol family's words. */
@@ -110,7 +152,11 @@ export function authError(kind: SignatureProblemKind, message: string, family: W
 }
 
 /** A request for an operation (or a service) this endpoint does not have. */
-export function unknownOperation(family: WireFamily, name: string | undefined, apiVersion?: string): AwsError {
+export function unknownOperation(
+  family: WireFamily,
+  name: string | undefined,
+  apiVersion?: string,
+): AwsError {
   if (family === 'json') {
     return new AwsError('UnknownOperationException', `Unknown operation ${name ?? '(none)'}`, 400, {
       queryCode: 'InvalidAction',

@@ -68,7 +68,7 @@ export function identifier(
   for (let i = 0; out.length < length; i++) {
     let h = hash32(...parts, i);
     for (let k = 0; k < 4 && out.length < length; k++) {
-      out += chars[h % chars.length];
+      out += chars.charAt(h % chars.length);
       h = Math.floor(h / chars.length);
     }
   }

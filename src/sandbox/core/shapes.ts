@@ -56,20 +56,34 @@ export type Shape =
   | MapShape
   | StructureShape;
 
-export const string = (options: Omit<StringShape, 'kind'> = {}): StringShape => ({ kind: 'string', ...options });
+export const string = (options: Omit<StringShape, 'kind'> = {}): StringShape => ({
+  kind: 'string',
+  ...options,
+});
 export const integer = (options: Constraints = {}): NumberShape => ({ kind: 'integer', ...options });
 export const double = (options: Constraints = {}): NumberShape => ({ kind: 'double', ...options });
 export const boolean = (): BooleanShape => ({ kind: 'boolean' });
 export const timestamp = (): TimestampShape => ({ kind: 'timestamp' });
 export const blob = (): BlobShape => ({ kind: 'blob' });
-export const list = (member: Shape, options: Constraints = {}): ListShape => ({ kind: 'list', member, ...options });
-export const map = (key: Shape, value: Shape, options: Omit<MapShape, 'kind' | 'key' | 'value'> = {}): MapShape => ({
+export const list = (member: Shape, options: Constraints = {}): ListShape => ({
+  kind: 'list',
+  member,
+  ...options,
+});
+export const map = (
+  key: Shape,
+  value: Shape,
+  options: Omit<MapShape, 'kind' | 'key' | 'value'> = {},
+): MapShape => ({
   kind: 'map',
   key,
   value,
   ...options,
 });
-export const structure = (members: Record<string, Shape>, required: readonly string[] = []): StructureShape => ({
+export const structure = (
+  members: Record<string, Shape>,
+  required: readonly string[] = [],
+): StructureShape => ({
   kind: 'structure',
   members,
   required,
@@ -139,7 +153,9 @@ function readJsonValue(shape: Shape, value: unknown, dialect: ErrorDialect): unk
       return Buffer.from(value, 'base64');
     case 'list': {
       if (!Array.isArray(value)) throw mismatch();
-      return value.filter((item) => item !== null).map((item: unknown) => readJsonValue(shape.member, item, dialect));
+      return value
+        .filter((item) => item !== null)
+        .map((item: unknown) => readJsonValue(shape.member, item, dialect));
     }
     case 'map': {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) throw mismatch();
@@ -227,7 +243,12 @@ function readQueryValue(
       for (const i of indices) {
         const mapKey = keys.get(`${entryPrefix}.${i}.${shape.keyName ?? 'key'}`);
         if (mapKey === undefined) continue;
-        out[mapKey] = readQueryValue(shape.value, `${entryPrefix}.${i}.${shape.valueName ?? 'value'}`, keys, dialect);
+        out[mapKey] = readQueryValue(
+          shape.value,
+          `${entryPrefix}.${i}.${shape.valueName ?? 'value'}`,
+          keys,
+          dialect,
+        );
       }
       return out;
     }
@@ -308,7 +329,9 @@ export function validate(shape: StructureShape, input: Input, dialect: ErrorDial
 
 function collectViolations(shape: Shape, value: unknown, path: string, out: string[]): void {
   const fail = (constraint: string): void => {
-    out.push(`Value '${describeValue(value)}' at '${path}' failed to satisfy constraint: Member must ${constraint}`);
+    out.push(
+      `Value '${describeValue(value)}' at '${path}' failed to satisfy constraint: Member must ${constraint}`,
+    );
   };
   switch (shape.kind) {
     case 'structure': {
@@ -328,9 +351,12 @@ function collectViolations(shape: Shape, value: unknown, path: string, out: stri
     }
     case 'string': {
       const text = value as string;
-      if (shape.min !== undefined && text.length < shape.min) fail(`have length greater than or equal to ${shape.min}`);
-      if (shape.max !== undefined && text.length > shape.max) fail(`have length less than or equal to ${shape.max}`);
-      if (shape.enum && !shape.enum.includes(text)) fail(`satisfy enum value set: [${shape.enum.join(', ')}]`);
+      if (shape.min !== undefined && text.length < shape.min)
+        fail(`have length greater than or equal to ${shape.min}`);
+      if (shape.max !== undefined && text.length > shape.max)
+        fail(`have length less than or equal to ${shape.max}`);
+      if (shape.enum && !shape.enum.includes(text))
+        fail(`satisfy enum value set: [${shape.enum.join(', ')}]`);
       if (shape.pattern !== undefined && !patternOf(shape.pattern).test(text)) {
         fail(`satisfy regular expression pattern: ${shape.pattern}`);
       }
@@ -339,14 +365,18 @@ function collectViolations(shape: Shape, value: unknown, path: string, out: stri
     case 'integer':
     case 'double': {
       const number = value as number;
-      if (shape.min !== undefined && number < shape.min) fail(`have value greater than or equal to ${shape.min}`);
-      if (shape.max !== undefined && number > shape.max) fail(`have value less than or equal to ${shape.max}`);
+      if (shape.min !== undefined && number < shape.min)
+        fail(`have value greater than or equal to ${shape.min}`);
+      if (shape.max !== undefined && number > shape.max)
+        fail(`have value less than or equal to ${shape.max}`);
       return;
     }
     case 'list': {
       const items = value as unknown[];
-      if (shape.min !== undefined && items.length < shape.min) fail(`have length greater than or equal to ${shape.min}`);
-      if (shape.max !== undefined && items.length > shape.max) fail(`have length less than or equal to ${shape.max}`);
+      if (shape.min !== undefined && items.length < shape.min)
+        fail(`have length greater than or equal to ${shape.min}`);
+      if (shape.max !== undefined && items.length > shape.max)
+        fail(`have length less than or equal to ${shape.max}`);
       items.forEach((item, i) => {
         collectViolations(shape.member, item, `${path}.${i + 1}.member`, out);
       });
@@ -354,8 +384,10 @@ function collectViolations(shape: Shape, value: unknown, path: string, out: stri
     }
     case 'map': {
       const entries = Object.entries(value as Record<string, unknown>);
-      if (shape.min !== undefined && entries.length < shape.min) fail(`have length greater than or equal to ${shape.min}`);
-      if (shape.max !== undefined && entries.length > shape.max) fail(`have length less than or equal to ${shape.max}`);
+      if (shape.min !== undefined && entries.length < shape.min)
+        fail(`have length greater than or equal to ${shape.min}`);
+      if (shape.max !== undefined && entries.length > shape.max)
+        fail(`have length less than or equal to ${shape.max}`);
       for (const [k, v] of entries) {
         collectViolations(shape.key, k, `${path}.${k}.key`, out);
         collectViolations(shape.value, v, `${path}.${k}.value`, out);

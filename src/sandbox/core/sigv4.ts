@@ -6,7 +6,8 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
-export type SignatureProblemKind = 'missing' | 'incomplete' | 'unknown-key' | 'mismatch' | 'expired-token' | 'skewed';
+export type SignatureProblemKind =
+  'missing' | 'incomplete' | 'unknown-key' | 'mismatch' | 'expired-token' | 'skewed';
 
 export class SignatureProblem extends Error {
   readonly kind: SignatureProblemKind;
@@ -95,7 +96,10 @@ export function headerMap(rawHeaders: readonly string[]): Map<string, string[]> 
 
 /** RFC 3986 percent-encoding, leaving the unreserved characters alone. */
 function uriEscape(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 function safeDecode(text: string): string {
@@ -130,7 +134,10 @@ function canonicalQuery(rawQuery: string): string {
       const eq = pair.indexOf('=');
       const key = eq < 0 ? pair : pair.slice(0, eq);
       const value = eq < 0 ? '' : pair.slice(eq + 1);
-      return [uriEscape(safeDecode(key.replace(/\+/g, ' '))), uriEscape(safeDecode(value.replace(/\+/g, ' ')))] as const;
+      return [
+        uriEscape(safeDecode(key.replace(/\+/g, ' '))),
+        uriEscape(safeDecode(value.replace(/\+/g, ' '))),
+      ] as const;
     })
     .filter(([key]) => key !== 'X-Amz-Signature');
   pairs.sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
@@ -152,22 +159,37 @@ export function requestTime(request: SignedRequest): { amzDate: string; millis: 
     const date = request.headers.get('date')?.[0];
     const millis = date === undefined ? Number.NaN : Date.parse(date);
     if (!Number.isFinite(millis)) {
-      throw new SignatureProblem('incomplete', `Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.`);
+      throw new SignatureProblem(
+        'incomplete',
+        `Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.`,
+      );
     }
-    return { amzDate: new Date(millis).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, ''), millis };
+    return {
+      amzDate: new Date(millis)
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, ''),
+      millis,
+    };
   }
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
   if (!match) {
     throw new SignatureProblem('incomplete', `Date must be in ISO-8601 'basic format'. Got '${amzDate}'.`);
   }
   const [, y, mo, d, h, mi, s] = match;
-  return { amzDate, millis: Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)) };
+  return {
+    amzDate,
+    millis: Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)),
+  };
 }
 
 const MAX_SKEW_MS = 5 * 60 * 1000;
 
 function compact(millis: number): string {
-  return new Date(millis).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(millis)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /**
@@ -201,7 +223,10 @@ export function verifySignature(
     );
   }
   if (!auth.signedHeaders.includes('host')) {
-    throw new SignatureProblem('mismatch', `'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.`);
+    throw new SignatureProblem(
+      'mismatch',
+      `'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.`,
+    );
   }
 
   const queryAt = request.url.indexOf('?');
@@ -214,7 +239,8 @@ export function verifySignature(
     })
     .join('');
   const declaredPayloadHash = request.headers.get('x-amz-content-sha256')?.[0];
-  const payloadHash = declaredPayloadHash === 'UNSIGNED-PAYLOAD' ? declaredPayloadHash : sha256Hex(request.body);
+  const payloadHash =
+    declaredPayloadHash === 'UNSIGNED-PAYLOAD' ? declaredPayloadHash : sha256Hex(request.body);
   const canonicalRequest = [
     request.method,
     canonicalPath(rawPath),

@@ -7,4 +7,11 @@ import { sns } from './sns/index.js';
 import { sts } from './sts/index.js';
 import { support } from './support/index.js';
 
-export const SERVICES: readonly ServiceDefinition[] = [serviceQuotas, cloudWatch, sts, organizations, support, sns];
+export const SERVICES: readonly ServiceDefinition[] = [
+  serviceQuotas,
+  cloudWatch,
+  sts,
+  organizations,
+  support,
+  sns,
+];

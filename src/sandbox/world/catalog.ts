@@ -73,12 +73,19 @@ export class Catalog {
       this.#quotas.set(`${quota.serviceCode}/${quota.quotaCode}`, quota);
       if (quota.usageMetric) {
         const m = quota.usageMetric;
-        this.#byMetric.set(metricIdentity(m.MetricNamespace, m.MetricName, Object.entries(m.MetricDimensions)), quota);
+        this.#byMetric.set(
+          metricIdentity(m.MetricNamespace, m.MetricName, Object.entries(m.MetricDimensions)),
+          quota,
+        );
       }
     }
     this.services = [...grouped.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([serviceCode, quotas]) => ({ serviceCode, serviceName: quotas[0]?.serviceName ?? serviceCode, quotas }));
+      .map(([serviceCode, quotas]) => ({
+        serviceCode,
+        serviceName: quotas[0]?.serviceName ?? serviceCode,
+        quotas,
+      }));
     for (const service of this.services) this.#services.set(service.serviceCode, service);
   }
 

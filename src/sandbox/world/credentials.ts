@@ -52,7 +52,13 @@ export class Credentials {
   }
 
   /** Issues temporary credentials acting as `roleName` in `account`. */
-  assumeRole(account: Account, rolePath: string, sessionName: string, durationSeconds: number, wallNow: number): RoleSession {
+  assumeRole(
+    account: Account,
+    rolePath: string,
+    sessionName: string,
+    durationSeconds: number,
+    wallNow: number,
+  ): RoleSession {
     const n = ++this.#issued;
     const accessKeyId = `ASIA${identifier(16, 'upper', this.#seed, 'session-key', n)}`;
     const secretAccessKey = identifier(40, 'mixed', this.#seed, 'session-secret', n);
@@ -70,7 +76,14 @@ export class Credentials {
       sessionToken,
       expiresAt,
     });
-    return { accessKeyId, secretAccessKey, sessionToken, expiresAt, assumedRoleId: `${roleId}:${sessionName}`, arn };
+    return {
+      accessKeyId,
+      secretAccessKey,
+      sessionToken,
+      expiresAt,
+      assumedRoleId: `${roleId}:${sessionName}`,
+      arn,
+    };
   }
 
   /** Forgets every temporary credential (sandbox reset). */

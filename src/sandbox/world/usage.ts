@@ -87,7 +87,11 @@ export function makeProfile(input: {
     base,
     // Hot series grow slowly so they stay hot rather than pinned at the cap.
     growthPerDay: hot ? 0.0005 + 0.001 * r('growth') : 0.001 + 0.009 * r('growth'),
-    dailyAmplitude: hot ? 0.02 + 0.02 * r('amplitude') : input.kind === 'calls' ? 0.15 + 0.35 * r('amplitude') : 0.03 + 0.2 * r('amplitude'),
+    dailyAmplitude: hot
+      ? 0.02 + 0.02 * r('amplitude')
+      : input.kind === 'calls'
+        ? 0.15 + 0.35 * r('amplitude')
+        : 0.03 + 0.2 * r('amplitude'),
     dailyPhaseHours: 10 + 8 * r('phase'),
     weekendDip: input.kind === 'calls' ? 0.1 + 0.3 * r('weekend') : 0.05 * r('weekend'),
     noise: hot ? 0.01 : 0.01 + 0.06 * r('noise'),
@@ -106,7 +110,8 @@ function spikeFactor(p: SeriesProfile, minute: number): number {
     if (mix(p.hash, h * 4 + 1) >= p.spikeChancePerHour) continue;
     const start = h * 60 + Math.floor(mix(p.hash, h * 4 + 2) * 60);
     const length = 5 + Math.floor(mix(p.hash, h * 4 + 3) * 25);
-    if (minute >= start && minute < start + length) return 1 + p.spikeMagnitude * (0.5 + 0.5 * mix(p.hash, h * 4 + 4));
+    if (minute >= start && minute < start + length)
+      return 1 + p.spikeMagnitude * (0.5 + 0.5 * mix(p.hash, h * 4 + 4));
   }
   return 1;
 }
@@ -139,7 +144,8 @@ export function minuteValue(p: SeriesProfile, minute: number): number {
 function rollup(p: SeriesProfile, time: number, resolutionMs: number): RawPoint {
   const minutes = resolutionMs / MINUTE;
   const bucket = Math.floor(time / resolutionMs);
-  const level = smoothLevel(p, time + resolutionMs / 2) * (1 + p.noise * (2 * mix(p.hash, bucket * 7 + 5) - 1));
+  const level =
+    smoothLevel(p, time + resolutionMs / 2) * (1 + p.noise * (2 * mix(p.hash, bucket * 7 + 5) - 1));
   // A rollup's peak: noise's high side, and a spike if one falls inside the bucket.
   const spiked = spikeFactor(p, Math.floor((time + resolutionMs * mix(p.hash, bucket * 7 + 6)) / MINUTE));
   const average = quantity(p, level, 1);

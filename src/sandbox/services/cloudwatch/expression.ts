@@ -12,7 +12,12 @@ export type Expr =
   | { readonly kind: 'id'; readonly name: string }
   | { readonly kind: 'call'; readonly name: string; readonly args: readonly Expr[] }
   | { readonly kind: 'unary'; readonly operand: Expr }
-  | { readonly kind: 'binary'; readonly op: '+' | '-' | '*' | '/' | '^'; readonly left: Expr; readonly right: Expr };
+  | {
+      readonly kind: 'binary';
+      readonly op: '+' | '-' | '*' | '/' | '^';
+      readonly left: Expr;
+      readonly right: Expr;
+    };
 
 export class ExpressionError extends Error {}
 
@@ -63,7 +68,11 @@ export function parseExpression(source: string): Expr {
   const expect = (value: string): void => {
     if (!isPunct(value)) {
       const t = peek();
-      throw new ExpressionError(t ? `Expected '${value}' at position ${t.at + 1}` : `Expected '${value}' at the end of the expression`);
+      throw new ExpressionError(
+        t
+          ? `Expected '${value}' at position ${t.at + 1}`
+          : `Expected '${value}' at the end of the expression`,
+      );
     }
     position++;
   };
@@ -131,7 +140,7 @@ export function parseExpression(source: string): Expr {
 }
 
 /** The ids an expression reads. */
-export function references(expr: Expr, out: Set<string> = new Set()): Set<string> {
+export function references(expr: Expr, out = new Set<string>()): Set<string> {
   switch (expr.kind) {
     case 'id':
       out.add(expr.name);

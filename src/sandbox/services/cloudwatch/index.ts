@@ -9,10 +9,10 @@ import type { RequestContext, ServiceDefinition } from '../../core/service.js';
 import { boolean, integer, list, string, structure, timestamp } from '../../core/shapes.js';
 import { getMetricData } from './metric-data.js';
 
-const dimension = structure(
-  { Name: string({ min: 1, max: 255 }), Value: string({ min: 1, max: 1024 }) },
-  ['Name', 'Value'],
-);
+const dimension = structure({ Name: string({ min: 1, max: 255 }), Value: string({ min: 1, max: 1024 }) }, [
+  'Name',
+  'Value',
+]);
 const metric = structure({
   Namespace: string({ min: 1, max: 255, pattern: '[^:].*' }),
   MetricName: string({ min: 1, max: 255 }),
@@ -26,10 +26,33 @@ const metricStat = structure(
     Stat: string(),
     Unit: string({
       enum: [
-        'Seconds', 'Microseconds', 'Milliseconds', 'Bytes', 'Kilobytes', 'Megabytes', 'Gigabytes', 'Terabytes', 'Bits',
-        'Kilobits', 'Megabits', 'Gigabits', 'Terabits', 'Percent', 'Count', 'Bytes/Second', 'Kilobytes/Second',
-        'Megabytes/Second', 'Gigabytes/Second', 'Terabytes/Second', 'Bits/Second', 'Kilobits/Second', 'Megabits/Second',
-        'Gigabits/Second', 'Terabits/Second', 'Count/Second', 'None',
+        'Seconds',
+        'Microseconds',
+        'Milliseconds',
+        'Bytes',
+        'Kilobytes',
+        'Megabytes',
+        'Gigabytes',
+        'Terabytes',
+        'Bits',
+        'Kilobits',
+        'Megabits',
+        'Gigabits',
+        'Terabits',
+        'Percent',
+        'Count',
+        'Bytes/Second',
+        'Kilobytes/Second',
+        'Megabytes/Second',
+        'Gigabytes/Second',
+        'Terabytes/Second',
+        'Bits/Second',
+        'Kilobits/Second',
+        'Megabits/Second',
+        'Gigabits/Second',
+        'Terabits/Second',
+        'Count/Second',
+        'None',
       ],
     }),
   },
@@ -68,9 +91,15 @@ export const cloudWatch: ServiceDefinition = {
   json: { version: '1.0', targetPrefix: 'GraniteServiceVersion20100801', queryCompatible: true },
   query: { apiVersion: '2010-08-01', xmlNamespace: 'http://monitoring.amazonaws.com/doc/2010-08-01/' },
   dialect: queryDialect({
-    throttling: () => new AwsError('ThrottlingException', 'Rate exceeded', 400, { queryCode: 'Throttling', messageKey: 'message' }),
+    throttling: () =>
+      new AwsError('ThrottlingException', 'Rate exceeded', 400, {
+        queryCode: 'Throttling',
+        messageKey: 'message',
+      }),
     internalFailure: () =>
-      new AwsError('InternalServiceFault', 'Internal service error.', 500, { queryCode: 'InternalServiceError' }),
+      new AwsError('InternalServiceFault', 'Internal service error.', 500, {
+        queryCode: 'InternalServiceError',
+      }),
   }),
   operations: {
     GetMetricData: {

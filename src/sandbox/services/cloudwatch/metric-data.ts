@@ -9,7 +9,15 @@ import type { Handler, RequestContext } from '../../core/service.js';
 import type { Input } from '../../core/shapes.js';
 import { metricIdentity } from '../../world/catalog.js';
 import { type RawPoint, rawPoints } from '../../world/usage.js';
-import { ExpressionError, type Expr, type Series, asSeries, evaluate, parseExpression, references } from './expression.js';
+import {
+  ExpressionError,
+  type Expr,
+  type Series,
+  asSeries,
+  evaluate,
+  parseExpression,
+  references,
+} from './expression.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -19,9 +27,14 @@ const DEFAULT_MAX_DATAPOINTS = 100_800;
 const validationError = (message: string): AwsError =>
   new AwsError('ValidationException', message, 400, { queryCode: 'ValidationError', messageKey: 'message' });
 const invalidParameterValue = (message: string): AwsError =>
-  new AwsError('InvalidParameterValueException', message, 400, { queryCode: 'InvalidParameterValue', messageKey: 'message' });
+  new AwsError('InvalidParameterValueException', message, 400, {
+    queryCode: 'InvalidParameterValue',
+    messageKey: 'message',
+  });
 const invalidNextToken = (): AwsError =>
-  new AwsError('InvalidNextToken', 'The service returned an invalid NextToken.', 400, { messageKey: 'message' });
+  new AwsError('InvalidNextToken', 'The service returned an invalid NextToken.', 400, {
+    messageKey: 'message',
+  });
 
 interface Dimension {
   Name: string;
@@ -88,7 +101,9 @@ function metricUnit(namespace: string): string {
 
 function checkQueries(queries: readonly QueryInput[]): void {
   if (queries.length > MAX_QUERIES) {
-    throw validationError(`The collection MetricDataQueries must not have a size greater than ${MAX_QUERIES}.`);
+    throw validationError(
+      `The collection MetricDataQueries must not have a size greater than ${MAX_QUERIES}.`,
+    );
   }
   const seen = new Set<string>();
   queries.forEach((q, i) => {
@@ -98,7 +113,8 @@ function checkQueries(queries: readonly QueryInput[]): void {
         `The value ${q.Id} for parameter ${at}.Id is not valid: an Id starts with a lowercase letter and holds only letters, numbers and underscores.`,
       );
     }
-    if (seen.has(q.Id)) throw validationError(`The values for parameter Id in MetricDataQueries are not unique: ${q.Id}.`);
+    if (seen.has(q.Id))
+      throw validationError(`The values for parameter Id in MetricDataQueries are not unique: ${q.Id}.`);
     seen.add(q.Id);
     if ((q.MetricStat === undefined) === (q.Expression === undefined)) {
       throw validationError(`Exactly one of MetricStat and Expression must be set for ${at} (${q.Id}).`);
@@ -106,10 +122,14 @@ function checkQueries(queries: readonly QueryInput[]): void {
     if (q.MetricStat) {
       const { Period, Stat, Metric } = q.MetricStat;
       if (!(HIGH_RESOLUTION_PERIODS.has(Period) || Period % 60 === 0)) {
-        throw invalidParameterValue(`The parameter ${at}.MetricStat.Period must be a multiple of 60 or one of 1, 5, 10, 20, 30.`);
+        throw invalidParameterValue(
+          `The parameter ${at}.MetricStat.Period must be a multiple of 60 or one of 1, 5, 10, 20, 30.`,
+        );
       }
       if (!STAT.test(Stat)) {
-        throw invalidParameterValue(`The value ${Stat} for parameter ${at}.MetricStat.Stat is not supported.`);
+        throw invalidParameterValue(
+          `The value ${Stat} for parameter ${at}.MetricStat.Stat is not supported.`,
+        );
       }
       if (Metric.Namespace === undefined || Metric.MetricName === undefined) {
         throw validationError(`${at}.MetricStat.Metric must name a Namespace and a MetricName.`);
@@ -127,7 +147,13 @@ interface Computed {
 }
 
 /** Evaluates every query (MetricStat series, then expressions in dependency order). */
-function computeAll(ctx: RequestContext, queries: readonly QueryInput[], start: number, end: number, now: number): Computed[] {
+function computeAll(
+  ctx: RequestContext,
+  queries: readonly QueryInput[],
+  start: number,
+  end: number,
+  now: number,
+): Computed[] {
   const { world, account, region } = ctx;
   const byId = new Map(queries.map((q) => [q.Id, q]));
   const done = new Map<string, Series>();
@@ -146,7 +172,8 @@ function computeAll(ctx: RequestContext, queries: readonly QueryInput[], start: 
     const quota = quotaOf(q);
     const profile = quota ? world.quotas.profile(account, region, quota) : null;
     const namespace = stat.Metric.Namespace ?? '';
-    if (!profile || (stat.Unit !== undefined && stat.Unit !== metricUnit(namespace))) return { times: [], values: [] };
+    if (!profile || (stat.Unit !== undefined && stat.Unit !== metricUnit(namespace)))
+      return { times: [], values: [] };
     if (q.AccountId !== undefined && q.AccountId !== account.id) return { times: [], values: [] };
     const periodMs = stat.Period * 1000;
     const first = roundStart(start, now);
@@ -168,7 +195,8 @@ function computeAll(ctx: RequestContext, queries: readonly QueryInput[], start: 
     if (cached) return cached;
     const q = byId.get(id);
     if (!q) throw validationError(`Error in expression '${from}': Unrecognized identifier '${id}'.`);
-    if (visiting.has(id)) throw validationError(`Error in expression '${from}': circular reference through '${id}'.`);
+    if (visiting.has(id))
+      throw validationError(`Error in expression '${from}': circular reference through '${id}'.`);
     visiting.add(id);
     let series: Series;
     if (q.MetricStat) {
@@ -181,7 +209,8 @@ function computeAll(ctx: RequestContext, queries: readonly QueryInput[], start: 
             series: (ref) => seriesOf(ref, id),
             serviceQuota: (ref) => {
               const target = byId.get(ref);
-              if (!target) throw validationError(`Error in expression '${id}': Unrecognized identifier '${ref}'.`);
+              if (!target)
+                throw validationError(`Error in expression '${id}': Unrecognized identifier '${ref}'.`);
               const quota = target.MetricStat ? quotaOf(target) : undefined;
               if (!quota) {
                 throw validationError(
@@ -189,7 +218,9 @@ function computeAll(ctx: RequestContext, queries: readonly QueryInput[], start: 
                 );
               }
               const usage = seriesOf(ref, id);
-              const limits = usage.times.map((t) => world.quotas.appliedAt(account, region, quota, t) ?? Number.NaN);
+              const limits = usage.times.map(
+                (t) => world.quotas.appliedAt(account, region, quota, t) ?? Number.NaN,
+              );
               const times: number[] = [];
               const values: number[] = [];
               usage.times.forEach((t, i) => {
@@ -204,7 +235,8 @@ function computeAll(ctx: RequestContext, queries: readonly QueryInput[], start: 
           }),
         );
       } catch (error) {
-        if (error instanceof ExpressionError) throw validationError(`Error in expression '${id}': ${error.message}.`);
+        if (error instanceof ExpressionError)
+          throw validationError(`Error in expression '${id}': ${error.message}.`);
         throw error;
       }
     }
@@ -219,10 +251,12 @@ function computeAll(ctx: RequestContext, queries: readonly QueryInput[], start: 
       const expr = parseExpression(q.Expression);
       parsed.set(q.Id, expr);
       for (const ref of references(expr)) {
-        if (!byId.has(ref)) throw validationError(`Error in expression '${q.Id}': Unrecognized identifier '${ref}'.`);
+        if (!byId.has(ref))
+          throw validationError(`Error in expression '${q.Id}': Unrecognized identifier '${ref}'.`);
       }
     } catch (error) {
-      if (error instanceof ExpressionError) throw validationError(`Error in expression '${q.Id}': ${error.message}.`);
+      if (error instanceof ExpressionError)
+        throw validationError(`Error in expression '${q.Id}': ${error.message}.`);
       throw error;
     }
   }

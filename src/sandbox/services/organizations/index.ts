@@ -42,9 +42,14 @@ const listAccounts: Handler = (ctx, input) => {
     defaultSize: 20,
     cap: ctx.pageSize,
     invalidToken: () =>
-      new AwsError('InvalidInputException', 'You provided an invalid value for the NextToken parameter.', 400, {
-        extra: { Reason: 'INVALID_NEXT_TOKEN' },
-      }),
+      new AwsError(
+        'InvalidInputException',
+        'You provided an invalid value for the NextToken parameter.',
+        400,
+        {
+          extra: { Reason: 'INVALID_NEXT_TOKEN' },
+        },
+      ),
   });
   return {
     Accounts: result.items.map((account) => ({
@@ -67,13 +72,27 @@ export const organizations: ServiceDefinition = {
   dialect: jsonDialect({
     messageKey: 'Message',
     throttling: () =>
-      new AwsError('TooManyRequestsException', 'AWS Organizations can’t complete your request because of too many requests. Try again later.', 400, {
-        extra: { Type: 'RequestRateExceeded' },
-      }),
-    internalFailure: () => new AwsError('ServiceException', 'AWS Organizations can’t complete your request because of an internal service error. Try again later.', 500),
+      new AwsError(
+        'TooManyRequestsException',
+        'AWS Organizations can’t complete your request because of too many requests. Try again later.',
+        400,
+        {
+          extra: { Type: 'RequestRateExceeded' },
+        },
+      ),
+    internalFailure: () =>
+      new AwsError(
+        'ServiceException',
+        'AWS Organizations can’t complete your request because of an internal service error. Try again later.',
+        500,
+      ),
   }),
   operations: {
-    DescribeOrganization: { input: structure({}), handler: describeOrganization, rate: { perSecond: 10, burst: 10 } },
+    DescribeOrganization: {
+      input: structure({}),
+      handler: describeOrganization,
+      rate: { perSecond: 10, burst: 10 },
+    },
     ListAccounts: {
       input: structure({ NextToken: string({ max: 100_000 }), MaxResults: integer({ min: 1, max: 20 }) }),
       handler: listAccounts,

@@ -17,13 +17,19 @@ export const templateNotInUse = error('ServiceQuotaTemplateNotInUseException', 4
 export const tooManyTags = error('TooManyTagsException', 400);
 
 export const invalidPaginationToken = (): AwsError =>
-  new AwsError('InvalidPaginationTokenException', 'Invalid token: the NextToken is not valid for this request.', 400);
+  new AwsError(
+    'InvalidPaginationTokenException',
+    'Invalid token: the NextToken is not valid for this request.',
+    400,
+  );
 
 export const unknownService = (serviceCode: string): AwsError =>
   noSuchResource(`The request failed because the specified service ${serviceCode} does not exist.`);
 
 export const unknownQuota = (serviceCode: string, quotaCode: string): AwsError =>
-  noSuchResource(`The request failed because the specified quota ${quotaCode} does not exist for service ${serviceCode}.`);
+  noSuchResource(
+    `The request failed because the specified quota ${quotaCode} does not exist for service ${serviceCode}.`,
+  );
 
 export const serviceQuotasDialect: ErrorDialect = jsonDialect({
   throttling: () => new AwsError('TooManyRequestsException', 'Rate exceeded', 429),

@@ -66,7 +66,13 @@ function findQuota(ctx: RequestContext, serviceCode: string, quotaCode: string):
   return quota;
 }
 
-function page<T>(ctx: RequestContext, items: readonly T[], input: Input, scope: string, defaultSize = DEFAULT_PAGE) {
+function page<T>(
+  ctx: RequestContext,
+  items: readonly T[],
+  input: Input,
+  scope: string,
+  defaultSize = DEFAULT_PAGE,
+) {
   return paginate(items, {
     tokens: ctx.pageTokens,
     scope: `${ctx.operation}|${ctx.account.id}|${ctx.region}|${scope}`,
@@ -97,7 +103,10 @@ function serviceQuota(
     GlobalQuota: quota.global,
     UsageMetric: quota.usageMetric,
     Period: quota.period,
-    ErrorReason: errorReason === undefined ? undefined : { ErrorCode: errorReason, ErrorMessage: ERROR_REASON_MESSAGES[errorReason] },
+    ErrorReason:
+      errorReason === undefined
+        ? undefined
+        : { ErrorCode: errorReason, ErrorMessage: ERROR_REASON_MESSAGES[errorReason] },
     QuotaAppliedAtLevel: 'ACCOUNT',
   };
 }
@@ -162,7 +171,8 @@ const listServiceQuotas: Handler = (ctx, input) => {
   const serviceCode = text(input, 'ServiceCode');
   const service = findService(ctx, serviceCode);
   const quotaCode = optionalText(input, 'QuotaCode');
-  if (quotaCode !== undefined && !ctx.world.catalog.quota(serviceCode, quotaCode)) throw unknownQuota(serviceCode, quotaCode);
+  if (quotaCode !== undefined && !ctx.world.catalog.quota(serviceCode, quotaCode))
+    throw unknownQuota(serviceCode, quotaCode);
   const level = optionalText(input, 'QuotaAppliedAtLevel') ?? 'ACCOUNT';
   // The sandbox seeds account-level quotas only: asking for resource-level ones finds none.
   const quotas =
@@ -187,7 +197,9 @@ const getServiceQuota: Handler = (ctx, input) => {
   const quota = findQuota(ctx, text(input, 'ServiceCode'), text(input, 'QuotaCode'));
   const contextId = optionalText(input, 'ContextId');
   if (contextId !== undefined && contextId !== '*') {
-    throw noSuchResource('The request failed because applied value for the specified context Id do not exist.');
+    throw noSuchResource(
+      'The request failed because applied value for the specified context Id do not exist.',
+    );
   }
   const found = appliedServiceQuota(ctx, quota);
   if (!found) {
@@ -208,9 +220,12 @@ const requestServiceQuotaIncrease: Handler = (ctx, input) => {
   const quota = findQuota(ctx, text(input, 'ServiceCode'), text(input, 'QuotaCode'));
   const desired = optionalNumber(input, 'DesiredValue') ?? 0;
   if (optionalText(input, 'ContextId') !== undefined) {
-    throw illegalArgument('The request failed because the specified quota does not support a resource-level context.');
+    throw illegalArgument(
+      'The request failed because the specified quota does not support a resource-level context.',
+    );
   }
-  if (!quota.adjustable) throw illegalArgument('The request failed because the specified quota is not adjustable.');
+  if (!quota.adjustable)
+    throw illegalArgument('The request failed because the specified quota is not adjustable.');
   const applied = quotas.applied(ctx.account, ctx.region, quota);
   const current = quotas.currentValue(ctx.account, ctx.region, quota);
   if (desired <= current) {
@@ -253,7 +268,8 @@ const getRequestedServiceQuotaChange: Handler = (ctx, input) => ({
 function historyFilter(input: Input): (r: IncreaseRequest) => boolean {
   const status = optionalText(input, 'Status') as RequestStatus | undefined;
   const level = optionalText(input, 'QuotaRequestedAtLevel');
-  return (r) => (status === undefined || r.status === status) && (level === undefined || level !== 'RESOURCE');
+  return (r) =>
+    (status === undefined || r.status === status) && (level === undefined || level !== 'RESOURCE');
 }
 
 const listRequestHistory: Handler = (ctx, input) => {
@@ -263,7 +279,12 @@ const listRequestHistory: Handler = (ctx, input) => {
   const requests = ctx.world.quotas
     .history(ctx.account, ctx.region)
     .filter((r) => (serviceCode === undefined || r.quota.serviceCode === serviceCode) && matches(r));
-  const result = page(ctx, requests, input, `${serviceCode ?? ''}|${text(input, 'Status')}|${text(input, 'QuotaRequestedAtLevel')}`);
+  const result = page(
+    ctx,
+    requests,
+    input,
+    `${serviceCode ?? ''}|${text(input, 'Status')}|${text(input, 'QuotaRequestedAtLevel')}`,
+  );
   return { RequestedQuotas: result.items.map(requestedQuota), NextToken: result.nextToken };
 };
 
@@ -285,10 +306,14 @@ const listRequestHistoryByQuota: Handler = (ctx, input) => {
 const createSupportCase: Handler = (ctx, input) => {
   const request = findRequest(ctx, text(input, 'RequestId'));
   if (request.caseId !== undefined) {
-    throw resourceAlreadyExists(`A Support case ${request.caseId} is already open for request ${request.id}.`);
+    throw resourceAlreadyExists(
+      `A Support case ${request.caseId} is already open for request ${request.id}.`,
+    );
   }
   if (request.status !== 'PENDING') {
-    throw invalidResourceState(`The request is in status ${request.status}; a Support case can be opened only for a PENDING request.`);
+    throw invalidResourceState(
+      `The request is in status ${request.status}; a Support case can be opened only for a PENDING request.`,
+    );
   }
   ctx.world.quotas.openCase(request, ctx.now);
   return {};
@@ -298,14 +323,21 @@ const createSupportCase: Handler = (ctx, input) => {
 
 function templateAccess(ctx: RequestContext): void {
   if (!ctx.account.management) {
-    throw accessDenied('You do not have sufficient permission to perform this action. Call it from the management account of your organization.');
+    throw accessDenied(
+      'You do not have sufficient permission to perform this action. Call it from the management account of your organization.',
+    );
   }
   if (ctx.region !== 'us-east-1') {
-    throw templatesNotAvailableInRegion(`The Service Quotas template is not available in this AWS Region (${ctx.region}); use us-east-1.`);
+    throw templatesNotAvailableInRegion(
+      `The Service Quotas template is not available in this AWS Region (${ctx.region}); use us-east-1.`,
+    );
   }
 }
 
-function templateEntry(ctx: RequestContext, entry: { quota: CatalogQuota; awsRegion: string; desiredValue: number }) {
+function templateEntry(
+  ctx: RequestContext,
+  entry: { quota: CatalogQuota; awsRegion: string; desiredValue: number },
+) {
   return {
     ServiceCode: entry.quota.serviceCode,
     ServiceName: entry.quota.serviceName,
@@ -337,7 +369,11 @@ const disassociateTemplate: Handler = (ctx) => {
 
 const getTemplateAssociation: Handler = (ctx) => {
   templateAccess(ctx);
-  return { ServiceQuotaTemplateAssociationStatus: ctx.world.quotas.templateAssociated ? 'ASSOCIATED' : 'DISASSOCIATED' };
+  return {
+    ServiceQuotaTemplateAssociationStatus: ctx.world.quotas.templateAssociated
+      ? 'ASSOCIATED'
+      : 'DISASSOCIATED',
+  };
 };
 
 const putTemplateEntry: Handler = (ctx, input) => {
@@ -345,16 +381,21 @@ const putTemplateEntry: Handler = (ctx, input) => {
   const quota = findQuota(ctx, text(input, 'ServiceCode'), text(input, 'QuotaCode'));
   const awsRegion = text(input, 'AwsRegion');
   if (!KNOWN_REGION.test(awsRegion)) throw illegalArgument(`The AWS Region ${awsRegion} is not valid.`);
-  if (!quota.adjustable) throw illegalArgument('The request failed because the specified quota is not adjustable.');
+  if (!quota.adjustable)
+    throw illegalArgument('The request failed because the specified quota is not adjustable.');
   const desiredValue = optionalNumber(input, 'DesiredValue') ?? 0;
   const defaultValue = ctx.world.catalog.defaultIn(quota, awsRegion);
   if (desiredValue <= defaultValue) {
-    throw illegalArgument(`You must provide a quota value greater than the default quota value of ${defaultValue.toFixed(1)}`);
+    throw illegalArgument(
+      `You must provide a quota value greater than the default quota value of ${defaultValue.toFixed(1)}`,
+    );
   }
   const key = `${quota.serviceCode}/${quota.quotaCode}/${awsRegion}`;
   const { templates } = ctx.world.quotas;
   if (!templates.has(key) && templates.size >= MAX_TEMPLATE_ENTRIES) {
-    throw quotaExceeded(`The quota request template already holds the maximum of ${MAX_TEMPLATE_ENTRIES} quota increase requests.`);
+    throw quotaExceeded(
+      `The quota request template already holds the maximum of ${MAX_TEMPLATE_ENTRIES} quota increase requests.`,
+    );
   }
   const entry = { quota, awsRegion, desiredValue };
   templates.set(key, entry);
@@ -386,7 +427,9 @@ const listTemplateEntries: Handler = (ctx, input) => {
   const awsRegion = optionalText(input, 'AwsRegion');
   if (serviceCode !== undefined) findService(ctx, serviceCode);
   const entries = [...ctx.world.quotas.templates.values()].filter(
-    (e) => (serviceCode === undefined || e.quota.serviceCode === serviceCode) && (awsRegion === undefined || e.awsRegion === awsRegion),
+    (e) =>
+      (serviceCode === undefined || e.quota.serviceCode === serviceCode) &&
+      (awsRegion === undefined || e.awsRegion === awsRegion),
   );
   const result = page(ctx, entries, input, `${serviceCode ?? ''}|${awsRegion ?? ''}`);
   return {
@@ -407,14 +450,32 @@ const startUtilizationReport: Handler = (ctx) => {
     throw illegalArgument('The quota utilization report is not available for this account.');
   }
   const { reports } = ctx.world.quotas;
-  const id = identifier(32, 'hex', ctx.world.options.seed, 'report', ctx.account.id, ctx.region, reports.size, ctx.now);
-  reports.set(id, { id, account: ctx.account, region: ctx.region, startedAt: ctx.now, readyAt: ctx.now + REPORT_READY_MS });
+  const id = identifier(
+    32,
+    'hex',
+    ctx.world.options.seed,
+    'report',
+    ctx.account.id,
+    ctx.region,
+    reports.size,
+    ctx.now,
+  );
+  reports.set(id, {
+    id,
+    account: ctx.account,
+    region: ctx.region,
+    startedAt: ctx.now,
+    readyAt: ctx.now + REPORT_READY_MS,
+  });
   return { ReportId: id, Status: 'PENDING', Message: 'The quota utilization report is being generated.' };
 };
 
 const reportRows = new WeakMap<object, Record<string, unknown>[]>();
 
-function utilizationRows(ctx: RequestContext, report: { account: typeof ctx.account; region: string; readyAt: number }) {
+function utilizationRows(
+  ctx: RequestContext,
+  report: { account: typeof ctx.account; region: string; readyAt: number },
+) {
   let rows = reportRows.get(report);
   if (rows) return rows;
   const { quotas, catalog } = ctx.world;
@@ -437,7 +498,11 @@ function utilizationRows(ctx: RequestContext, report: { account: typeof ctx.acco
       Adjustable: quota.adjustable,
     });
   }
-  rows.sort((a, b) => (b.Utilization as number) - (a.Utilization as number) || String(a.QuotaCode).localeCompare(String(b.QuotaCode)));
+  rows.sort(
+    (a, b) =>
+      (b.Utilization as number) - (a.Utilization as number) ||
+      String(a.QuotaCode).localeCompare(String(b.QuotaCode)),
+  );
   reportRows.set(report, rows);
   return rows;
 }
@@ -445,7 +510,7 @@ function utilizationRows(ctx: RequestContext, report: { account: typeof ctx.acco
 const getUtilizationReport: Handler = (ctx, input) => {
   const reportId = text(input, 'ReportId');
   const report = ctx.world.quotas.reports.get(reportId);
-  if (!report || report.account.id !== ctx.account.id || report.region !== ctx.region) {
+  if (report?.account.id !== ctx.account.id || report.region !== ctx.region) {
     throw noSuchResource(`The report ${reportId} does not exist.`);
   }
   if (ctx.now > report.readyAt + REPORT_RETENTION_MS) {
@@ -453,7 +518,10 @@ const getUtilizationReport: Handler = (ctx, input) => {
     throw noSuchResource(`The report ${reportId} has expired: reports are kept for 15 minutes.`);
   }
   if (ctx.now < report.readyAt) {
-    return { ReportId: reportId, Status: ctx.now < report.startedAt + REPORT_PENDING_MS ? 'PENDING' : 'IN_PROGRESS' };
+    return {
+      ReportId: reportId,
+      Status: ctx.now < report.startedAt + REPORT_PENDING_MS ? 'PENDING' : 'IN_PROGRESS',
+    };
   }
   const rows = utilizationRows(ctx, report);
   const result = paginate(rows, {
@@ -491,7 +559,9 @@ const automationKey = (ctx: RequestContext): string => `${ctx.account.id}|${ctx.
 const startAutoManagement: Handler = (ctx, input) => {
   const key = automationKey(ctx);
   if (ctx.world.quotas.autoManagement.has(key)) {
-    throw illegalArgument('Automatic management is already enabled for this account; use UpdateAutoManagement.');
+    throw illegalArgument(
+      'Automatic management is already enabled for this account; use UpdateAutoManagement.',
+    );
   }
   ctx.world.quotas.autoManagement.set(key, {
     optInType: text(input, 'OptInType') as 'NotifyOnly' | 'NotifyAndAdjust',
@@ -503,7 +573,8 @@ const startAutoManagement: Handler = (ctx, input) => {
 
 const updateAutoManagement: Handler = (ctx, input) => {
   const config = ctx.world.quotas.autoManagement.get(automationKey(ctx));
-  if (!config) throw illegalArgument('Automatic management is not enabled for this account; use StartAutoManagement.');
+  if (!config)
+    throw illegalArgument('Automatic management is not enabled for this account; use StartAutoManagement.');
   const optInType = optionalText(input, 'OptInType');
   if (optInType !== undefined) config.optInType = optInType as 'NotifyOnly' | 'NotifyAndAdjust';
   const notificationArn = optionalText(input, 'NotificationArn');
@@ -543,7 +614,10 @@ const getAutoManagement: Handler = (ctx) => {
 function taggedQuota(ctx: RequestContext, arn: string): string {
   const match = /^arn:aws:servicequotas:([a-z0-9-]+):(\d{12}):([A-Za-z0-9-]+)\/([A-Za-z0-9-]+)$/.exec(arn);
   const [, region, accountId, serviceCode, quotaCode] = match ?? [];
-  const quota = serviceCode !== undefined && quotaCode !== undefined ? ctx.world.catalog.quota(serviceCode, quotaCode) : undefined;
+  const quota =
+    serviceCode !== undefined && quotaCode !== undefined
+      ? ctx.world.catalog.quota(serviceCode, quotaCode)
+      : undefined;
   if (!quota || accountId !== ctx.account.id || region !== ctx.region) {
     throw noSuchResource(`The request failed because the specified resource ${arn} does not exist.`);
   }
@@ -555,7 +629,8 @@ const tagResource: Handler = (ctx, input) => {
   const tags = ctx.world.quotas.tags.get(arn) ?? new Map<string, string>();
   const next = new Map(tags);
   for (const tag of (input.Tags ?? []) as { Key: string; Value: string }[]) {
-    if (tag.Key.startsWith('aws:')) throw illegalArgument(`Tag keys beginning with 'aws:' are reserved: ${tag.Key}`);
+    if (tag.Key.startsWith('aws:'))
+      throw illegalArgument(`Tag keys beginning with 'aws:' are reserved: ${tag.Key}`);
     next.set(tag.Key, tag.Value);
   }
   if (next.size > MAX_TAGS) throw tooManyTags(`A quota can have at most ${MAX_TAGS} tags.`);
@@ -604,4 +679,3 @@ export const handlers = {
   UntagResource: untagResource,
   UpdateAutoManagement: updateAutoManagement,
 } satisfies Record<string, Handler>;
-

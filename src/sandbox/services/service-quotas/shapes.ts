@@ -15,7 +15,10 @@ const desiredValue = double({ min: 0, max: 10_000_000_000 });
 const arn = string({ min: 1, max: 1011, pattern: 'arn:aws(-[\\w]+)*:*:.+:[0-9]{12}:.+' });
 const tagText = '^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$';
 const tag = structure(
-  { Key: string({ min: 1, max: 128, pattern: tagText }), Value: string({ min: 0, max: 256, pattern: tagText }) },
+  {
+    Key: string({ min: 1, max: 128, pattern: tagText }),
+    Value: string({ min: 0, max: 256, pattern: tagText }),
+  },
   ['Key', 'Value'],
 );
 const exclusionName = string({ min: 1, max: 128, pattern: '[A-Za-z0-9\\-_ /]{1,128}' });
@@ -30,7 +33,10 @@ export const shapes = {
     ['ServiceCode', 'QuotaCode', 'AwsRegion'],
   ),
   DisassociateServiceQuotaTemplate: structure({}),
-  GetAWSDefaultServiceQuota: structure({ ServiceCode: serviceCode, QuotaCode: quotaCode }, ['ServiceCode', 'QuotaCode']),
+  GetAWSDefaultServiceQuota: structure({ ServiceCode: serviceCode, QuotaCode: quotaCode }, [
+    'ServiceCode',
+    'QuotaCode',
+  ]),
   GetAssociationForServiceQuotaTemplate: structure({}),
   GetAutoManagementConfiguration: structure({}),
   GetQuotaUtilizationReport: structure(
@@ -46,9 +52,10 @@ export const shapes = {
     { ServiceCode: serviceCode, QuotaCode: quotaCode, AwsRegion: awsRegion },
     ['ServiceCode', 'QuotaCode', 'AwsRegion'],
   ),
-  ListAWSDefaultServiceQuotas: structure({ ServiceCode: serviceCode, NextToken: nextToken, MaxResults: maxResults }, [
-    'ServiceCode',
-  ]),
+  ListAWSDefaultServiceQuotas: structure(
+    { ServiceCode: serviceCode, NextToken: nextToken, MaxResults: maxResults },
+    ['ServiceCode'],
+  ),
   ListRequestedServiceQuotaChangeHistory: structure({
     ServiceCode: serviceCode,
     Status: requestStatus,
@@ -115,5 +122,9 @@ export const shapes = {
     { ResourceARN: arn, TagKeys: list(string({ min: 1, max: 128, pattern: tagText })) },
     ['ResourceARN', 'TagKeys'],
   ),
-  UpdateAutoManagement: structure({ OptInType: optInType, NotificationArn: arn, ExclusionList: exclusionList }),
+  UpdateAutoManagement: structure({
+    OptInType: optInType,
+    NotificationArn: arn,
+    ExclusionList: exclusionList,
+  }),
 } as const;

@@ -14,13 +14,7 @@ import type { Catalog, CatalogQuota } from '../../world/catalog.js';
 import { type Band, makeProfile, type SeriesKind, type SeriesProfile } from '../../world/usage.js';
 
 export type RequestStatus =
-  | 'PENDING'
-  | 'CASE_OPENED'
-  | 'APPROVED'
-  | 'DENIED'
-  | 'CASE_CLOSED'
-  | 'NOT_APPROVED'
-  | 'INVALID_REQUEST';
+  'PENDING' | 'CASE_OPENED' | 'APPROVED' | 'DENIED' | 'CASE_CLOSED' | 'NOT_APPROVED' | 'INVALID_REQUEST';
 
 export const OPEN_STATUSES: readonly RequestStatus[] = ['PENDING', 'CASE_OPENED'];
 
@@ -208,11 +202,23 @@ export class ServiceQuotasState {
       applied[quota.index] = value;
       if (!quota.usageMetric && unit(seed, 'error-reason', account.id, quota.serviceCode) < 0.01) {
         const codes = Object.keys(ERROR_REASON_MESSAGES) as ErrorReasonCode[];
-        errorReasons.set(quota.index, codes[hash32(seed, 'error-code', account.id, quota.serviceCode) % codes.length] ?? 'DEPENDENCY_SERVICE_ERROR');
+        errorReasons.set(
+          quota.index,
+          codes[hash32(seed, 'error-code', account.id, quota.serviceCode) % codes.length] ??
+            'DEPENDENCY_SERVICE_ERROR',
+        );
         applied[quota.index] = Number.NaN;
       }
     }
-    return { account, scope, applied, seeded: applied.slice(), errorReasons, changes: new Map(), profiles: new Map() };
+    return {
+      account,
+      scope,
+      applied,
+      seeded: applied.slice(),
+      errorReasons,
+      changes: new Map(),
+      profiles: new Map(),
+    };
   }
 
   /** The applied value now, or undefined where AWS has none. */
@@ -237,7 +243,10 @@ export class ServiceQuotasState {
 
   /** The value a request raises from: the applied value, else the default. */
   currentValue(account: Account, region: string, quota: CatalogQuota): number {
-    return this.applied(account, region, quota) ?? this.catalog.defaultIn(quota, quota.global ? 'us-east-1' : region);
+    return (
+      this.applied(account, region, quota) ??
+      this.catalog.defaultIn(quota, quota.global ? 'us-east-1' : region)
+    );
   }
 
   #setApplied(account: Account, region: string, quota: CatalogQuota, value: number, at: number): void {
@@ -265,28 +274,63 @@ export class ServiceQuotasState {
     return profile;
   }
 
-  #makeProfile(account: Account, region: string, quota: CatalogQuota, state: TargetState): SeriesProfile | null {
+  #makeProfile(
+    account: Account,
+    region: string,
+    quota: CatalogQuota,
+    state: TargetState,
+  ): SeriesProfile | null {
     const key = `${quota.serviceCode}/${quota.quotaCode}`;
     const seededLimit = state.seeded[quota.index] ?? 0;
     if (!(seededLimit > 0)) return null;
     const seriesKey = `${this.seed}|${account.id}|${region}|${key}`;
-    const over = key === EC2_STANDARD_VCPU && account.id === this.#overLimit.accountId && region === this.#overLimit.region;
+    const over =
+      key === EC2_STANDARD_VCPU &&
+      account.id === this.#overLimit.accountId &&
+      region === this.#overLimit.region;
     const forced = ALWAYS_IN_USE.has(key);
     if (!over && !forced && unit(seriesKey, 'in-use') >= 0.5) return null;
     const r = unit(seriesKey, 'band');
-    const band: Band = over ? 'over' : r < 0.01 ? 'hot' : r < 0.07 ? 'high' : r < 0.3 || forced ? 'medium' : 'low';
+    const band: Band = over
+      ? 'over'
+      : r < 0.01
+        ? 'hot'
+        : r < 0.07
+          ? 'high'
+          : r < 0.3 || forced
+            ? 'medium'
+            : 'low';
     const metric = quota.usageMetric;
     const kind: SeriesKind =
-      metric?.MetricName === 'CallCount' ? 'calls' : metric?.MetricName === 'ResourceCount' ? 'count' : 'gauge';
+      metric?.MetricName === 'CallCount'
+        ? 'calls'
+        : metric?.MetricName === 'ResourceCount'
+          ? 'count'
+          : 'gauge';
     const period = quota.period;
     const periodSeconds =
       period === undefined
         ? 1
         : period.PeriodValue *
-          ({ MICROSECOND: 1e-6, MILLISECOND: 1e-3, SECOND: 1, MINUTE: 60, HOUR: 3600, DAY: 86400, WEEK: 604800 } as const)[
-            period.PeriodUnit
-          ];
-    return makeProfile({ key: seriesKey, kind, limit: seededLimit, band, periodSeconds, anchor: this.anchor });
+          (
+            {
+              MICROSECOND: 1e-6,
+              MILLISECOND: 1e-3,
+              SECOND: 1,
+              MINUTE: 60,
+              HOUR: 3600,
+              DAY: 86400,
+              WEEK: 604800,
+            } as const
+          )[period.PeriodUnit];
+    return makeProfile({
+      key: seriesKey,
+      kind,
+      limit: seededLimit,
+      band,
+      periodSeconds,
+      anchor: this.anchor,
+    });
   }
 
   /** Applies every request transition due by `now`, in time order. */
@@ -304,7 +348,8 @@ export class ServiceQuotasState {
 
   #nextTransitionAt(request: IncreaseRequest): number | undefined {
     if (request.status === 'PENDING') return request.created + this.timings.caseOpenedAfterMs;
-    if (request.status === 'CASE_OPENED') return (request.caseOpenedAt ?? request.created) + this.timings.decisionAfterMs;
+    if (request.status === 'CASE_OPENED')
+      return (request.caseOpenedAt ?? request.created) + this.timings.decisionAfterMs;
     return undefined;
   }
 
@@ -392,7 +437,11 @@ export class ServiceQuotasState {
   }
 
   /** Open requests that would collide with a new one, per AWS's caps. */
-  openCounts(account: Account, region: string, quota: CatalogQuota): { quota: number; region: number; account: number } {
+  openCounts(
+    account: Account,
+    region: string,
+    quota: CatalogQuota,
+  ): { quota: number; region: number; account: number } {
     let perQuota = 0;
     let perRegion = 0;
     let perAccount = 0;

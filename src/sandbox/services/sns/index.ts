@@ -12,7 +12,10 @@ const MAX_MESSAGE_BYTES = 262_144;
 const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}$|^[A-Za-z0-9_-]{1,251}\.fifo$/;
 
 const invalidParameter = (message: string): AwsError =>
-  new AwsError('InvalidParameterException', message, 400, { queryCode: 'InvalidParameter', messageKey: 'message' });
+  new AwsError('InvalidParameterException', message, 400, {
+    queryCode: 'InvalidParameter',
+    messageKey: 'message',
+  });
 
 const createTopic: Handler = (ctx, input) => {
   const name = input.Name as string;
@@ -20,7 +23,9 @@ const createTopic: Handler = (ctx, input) => {
   const arn = `arn:aws:sns:${ctx.region}:${ctx.account.id}:${name}`;
   const { topics } = ctx.world.sns;
   if (!topics.has(arn)) {
-    const tags = Object.fromEntries(((input.Tags ?? []) as { Key: string; Value: string }[]).map((t) => [t.Key, t.Value]));
+    const tags = Object.fromEntries(
+      ((input.Tags ?? []) as { Key: string; Value: string }[]).map((t) => [t.Key, t.Value]),
+    );
     topics.set(arn, {
       arn,
       name,
@@ -43,14 +48,19 @@ const publish: Handler = (ctx, input) => {
     );
   }
   const topic = ctx.world.sns.topics.get(topicArn);
-  if (!topic || topic.account.id !== ctx.account.id || topic.region !== ctx.region) {
-    throw new AwsError('NotFoundException', 'Topic does not exist', 404, { queryCode: 'NotFound', messageKey: 'message' });
+  if (topic?.account.id !== ctx.account.id || topic.region !== ctx.region) {
+    throw new AwsError('NotFoundException', 'Topic does not exist', 404, {
+      queryCode: 'NotFound',
+      messageKey: 'message',
+    });
   }
   const message = input.Message as string;
   if (message === '') throw invalidParameter('Invalid parameter: Empty message');
-  if (Buffer.byteLength(message, 'utf8') > MAX_MESSAGE_BYTES) throw invalidParameter('Invalid parameter: Message too long');
+  if (Buffer.byteLength(message, 'utf8') > MAX_MESSAGE_BYTES)
+    throw invalidParameter('Invalid parameter: Message too long');
   const subject = input.Subject as string | undefined;
-  if (subject !== undefined && (subject.length > 100 || subject.trim() === '')) throw invalidParameter('Invalid parameter: Subject');
+  if (subject !== undefined && (subject.length > 100 || subject.trim() === ''))
+    throw invalidParameter('Invalid parameter: Subject');
   const messageId = randomUUID();
   ctx.world.sns.messages.push({
     messageId,
@@ -67,19 +77,31 @@ const publish: Handler = (ctx, input) => {
 function quotaRate(quotaCode: string, fallback: number): (ctx: RequestContext) => RateLimit {
   return (ctx) => {
     const quota = ctx.world.catalog.quota('sns', quotaCode);
-    return { perSecond: (quota && ctx.world.quotas.applied(ctx.account, ctx.region, quota)) ?? fallback, burst: 0 };
+    return {
+      perSecond: (quota && ctx.world.quotas.applied(ctx.account, ctx.region, quota)) ?? fallback,
+      burst: 0,
+    };
   };
 }
 
-const messageAttribute = structure({ DataType: string(), StringValue: string(), BinaryValue: blob() }, ['DataType']);
+const messageAttribute = structure({ DataType: string(), StringValue: string(), BinaryValue: blob() }, [
+  'DataType',
+]);
 
 export const sns: ServiceDefinition = {
   signingName: 'sns',
   query: { apiVersion: '2010-03-31', xmlNamespace: 'http://sns.amazonaws.com/doc/2010-03-31/' },
   dialect: queryDialect({
-    throttling: () => new AwsError('ThrottledException', 'Rate exceeded', 429, { queryCode: 'Throttled', messageKey: 'message' }),
+    throttling: () =>
+      new AwsError('ThrottledException', 'Rate exceeded', 429, {
+        queryCode: 'Throttled',
+        messageKey: 'message',
+      }),
     internalFailure: () =>
-      new AwsError('InternalErrorException', 'An internal error occurred.', 500, { queryCode: 'InternalError', messageKey: 'message' }),
+      new AwsError('InternalErrorException', 'An internal error occurred.', 500, {
+        queryCode: 'InternalError',
+        messageKey: 'message',
+      }),
   }),
   operations: {
     CreateTopic: {
@@ -87,7 +109,12 @@ export const sns: ServiceDefinition = {
         {
           Name: string(),
           Attributes: map(string(), string()),
-          Tags: list(structure({ Key: string({ min: 1, max: 128 }), Value: string({ min: 0, max: 256 }) }, ['Key', 'Value'])),
+          Tags: list(
+            structure({ Key: string({ min: 1, max: 128 }), Value: string({ min: 0, max: 256 }) }, [
+              'Key',
+              'Value',
+            ]),
+          ),
           DataProtectionPolicy: string(),
         },
         ['Name'],

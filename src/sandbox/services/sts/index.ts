@@ -21,10 +21,15 @@ const assumeRole: Handler = (ctx, input) => {
   const roleArn = input.RoleArn as string;
   const match = ROLE_ARN.exec(roleArn);
   if (!match) {
-    throw new AwsError('ValidationException', `${roleArn} is invalid: RoleArn must be an IAM role ARN.`, 400, {
-      queryCode: 'ValidationError',
-      messageKey: 'message',
-    });
+    throw new AwsError(
+      'ValidationException',
+      `${roleArn} is invalid: RoleArn must be an IAM role ARN.`,
+      400,
+      {
+        queryCode: 'ValidationError',
+        messageKey: 'message',
+      },
+    );
   }
   const target = ctx.world.account(match[1] ?? '');
   if (!target) {
@@ -54,17 +59,29 @@ const assumeRole: Handler = (ctx, input) => {
   };
 };
 
-const tag = structure({ Key: string({ min: 1, max: 128 }), Value: string({ min: 0, max: 256 }) }, ['Key', 'Value']);
+const tag = structure({ Key: string({ min: 1, max: 128 }), Value: string({ min: 0, max: 256 }) }, [
+  'Key',
+  'Value',
+]);
 
 export const sts: ServiceDefinition = {
   signingName: 'sts',
   query: { apiVersion: '2011-06-15', xmlNamespace: 'https://sts.amazonaws.com/doc/2011-06-15/' },
   dialect: queryDialect({
-    throttling: () => new AwsError('ThrottlingException', 'Rate exceeded', 400, { queryCode: 'Throttling', messageKey: 'message' }),
-    internalFailure: () => new AwsError('InternalFailure', 'An internal error occurred.', 500, { messageKey: 'message' }),
+    throttling: () =>
+      new AwsError('ThrottlingException', 'Rate exceeded', 400, {
+        queryCode: 'Throttling',
+        messageKey: 'message',
+      }),
+    internalFailure: () =>
+      new AwsError('InternalFailure', 'An internal error occurred.', 500, { messageKey: 'message' }),
   }),
   operations: {
-    GetCallerIdentity: { input: structure({}), handler: getCallerIdentity, rate: { perSecond: 600, burst: 0 } },
+    GetCallerIdentity: {
+      input: structure({}),
+      handler: getCallerIdentity,
+      rate: { perSecond: 600, burst: 0 },
+    },
     AssumeRole: {
       input: structure(
         {

@@ -17,11 +17,18 @@ const supportError = (code: string, message: string, status = 400): AwsError =>
   new AwsError(code, message, status, { messageKey: 'message' });
 
 const createCase: Handler = (ctx, input) => {
-  if (input.attachmentSetId !== undefined) {
-    throw supportError('AttachmentSetIdNotFound', `An attachment set with the specified ID could not be found: ${String(input.attachmentSetId)}`);
+  const attachmentSetId = input.attachmentSetId as string | undefined;
+  if (attachmentSetId !== undefined) {
+    throw supportError(
+      'AttachmentSetIdNotFound',
+      `An attachment set with the specified ID could not be found: ${attachmentSetId}`,
+    );
   }
   if (ctx.world.support.openedWithin(ctx.account, ctx.now - HOUR) >= CASES_PER_HOUR) {
-    throw supportError('CaseCreationLimitExceeded', 'You have exceeded your case creation rate limit. Try again later.');
+    throw supportError(
+      'CaseCreationLimitExceeded',
+      'You have exceeded your case creation rate limit. Try again later.',
+    );
   }
   const created = ctx.world.support.open({
     account: ctx.account,
@@ -66,17 +73,18 @@ function caseDetails(c: SupportCase, withCommunications: boolean): Record<string
   };
 }
 
-function parseTime(value: unknown, name: string): number | undefined {
+function parseTime(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
-  const millis = Date.parse(String(value));
-  if (!Number.isFinite(millis)) throw supportError('ValidationException', `The ${name} value ${String(value)} is not an ISO 8601 time.`);
+  const millis = Date.parse(value);
+  if (!Number.isFinite(millis))
+    throw supportError('ValidationException', `The ${name} value ${value} is not an ISO 8601 time.`);
   return millis;
 }
 
 const describeCases: Handler = (ctx, input) => {
   const ids = input.caseIdList as string[] | undefined;
-  const after = parseTime(input.afterTime, 'afterTime');
-  const before = parseTime(input.beforeTime, 'beforeTime');
+  const after = parseTime(input.afterTime as string | undefined, 'afterTime');
+  const before = parseTime(input.beforeTime as string | undefined, 'beforeTime');
   const includeResolved = input.includeResolvedCases === true;
   const own = [...ctx.world.support.cases.values()].filter((c) => c.account.id === ctx.account.id);
   for (const id of ids ?? []) {

@@ -6,7 +6,8 @@ import { identifier } from '../../core/random.js';
 import type { Account } from '../../world/accounts.js';
 import type { CaseDesk, IncreaseRequest } from '../service-quotas/state.js';
 
-export type CaseStatus = 'opened' | 'pending-customer-action' | 'reopened' | 'resolved' | 'unassigned' | 'work-in-progress';
+export type CaseStatus =
+  'opened' | 'pending-customer-action' | 'reopened' | 'resolved' | 'unassigned' | 'work-in-progress';
 
 export interface Communication {
   readonly body: string;
