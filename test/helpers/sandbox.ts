@@ -28,7 +28,10 @@ export function clientSettings(
   };
 }
 
-export async function withSandbox<T>(options: SandboxOptions, run: (sandbox: Sandbox) => Promise<T>): Promise<T> {
+export async function withSandbox<T>(
+  options: SandboxOptions,
+  run: (sandbox: Sandbox) => Promise<T>,
+): Promise<T> {
   const sandbox = await startSandbox(options);
   try {
     return await run(sandbox);
@@ -62,7 +65,12 @@ export async function sendRaw(sandbox: Sandbox, request: RawRequest): Promise<Ra
   const credentials = request.credentials ?? clientSettings(sandbox).credentials;
   let headers: Record<string, string> = { host: url.host, ...request.headers };
   if (!request.unsigned) {
-    const signer = new SignatureV4({ service: request.service, region, credentials, sha256: Hash.bind(null, 'sha256') });
+    const signer = new SignatureV4({
+      service: request.service,
+      region,
+      credentials,
+      sha256: Hash.bind(null, 'sha256'),
+    });
     const signed = await signer.sign({
       method: 'POST',
       protocol: 'http:',
@@ -85,7 +93,12 @@ export async function sendRaw(sandbox: Sandbox, request: RawRequest): Promise<Ra
 }
 
 /** A Service Quotas JSON 1.1 call with a raw body. */
-export function serviceQuotasRaw(sandbox: Sandbox, operation: string, body: string, extra: Partial<RawRequest> = {}) {
+export function serviceQuotasRaw(
+  sandbox: Sandbox,
+  operation: string,
+  body: string,
+  extra: Partial<RawRequest> = {},
+) {
   return sendRaw(sandbox, {
     service: 'servicequotas',
     body,

@@ -1,0 +1,284 @@
+/**
+ * Throttling at AWS's rates with each protocol's own throttling error, the SDK's retries getting
+ * through it, and injected faults and latency — all switchable at run time. Assertions are on
+ * outcomes and call counts, never on durations.
+ */
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import {
+  GetServiceQuotaCommand,
+  ListServiceQuotasCommand,
+  ListServicesCommand,
+  ServiceQuotasClient,
+} from '@aws-sdk/client-service-quotas';
+import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { DescribeCasesCommand, SupportClient } from '@aws-sdk/client-support';
+import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { clientSettings } from '../helpers/sandbox.js';
+
+interface Outcome {
+  ok: boolean;
+  name?: string;
+  status?: number;
+  attempts?: number;
+}
+
+/** Fires `count` calls at once and reports how each ended. */
+async function burst(
+  count: number,
+  call: () => Promise<{ $metadata: { attempts?: number } }>,
+): Promise<Outcome[]> {
+  return Promise.all(
+    Array.from({ length: count }, async (): Promise<Outcome> => {
+      try {
+        const result = await call();
+        return { ok: true, attempts: result.$metadata.attempts };
+      } catch (error) {
+        const e = error as Error & { $metadata?: { httpStatusCode?: number; attempts?: number } };
+        return {
+          ok: false,
+          name: e.name,
+          status: e.$metadata?.httpStatusCode,
+          attempts: e.$metadata?.attempts,
+        };
+      }
+    }),
+  );
+}
+
+function throttled(outcomes: Outcome[]): Outcome[] {
+  return outcomes.filter((o) => !o.ok);
+}
+
+const now = Date.now();
+const metricQuery = {
+  StartTime: new Date(now - 3_600_000),
+  EndTime: new Date(now),
+  MetricDataQueries: [
+    {
+      Id: 'm1',
+      MetricStat: {
+        Metric: {
+          Namespace: 'AWS/Usage',
+          MetricName: 'ResourceCount',
+          Dimensions: [
+            { Name: 'Class', Value: 'Standard/OnDemand' },
+            { Name: 'Resource', Value: 'vCPU' },
+            { Name: 'Service', Value: 'EC2' },
+            { Name: 'Type', Value: 'Resource' },
+          ],
+        },
+        Period: 300,
+        Stat: 'Maximum',
+      },
+    },
+  ],
+};
+
+describe('throttling at AWS rates', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ throttle: 'aws' });
+  });
+  afterAll(() => sandbox.close());
+  afterEach(() => {
+    sandbox.admin.reset();
+  });
+
+  it('answers TooManyRequestsException (429) past ListServiceQuotas’ 10/s + 10 burst', async () => {
+    const sq = new ServiceQuotasClient(clientSettings(sandbox, { maxAttempts: 1 }));
+    const outcomes = await burst(100, () => sq.send(new ListServiceQuotasCommand({ ServiceCode: 'ec2' })));
+    const refused = throttled(outcomes);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(outcomes.filter((o) => o.ok).length).toBeGreaterThanOrEqual(20);
+    expect(new Set(refused.map((o) => `${o.name} ${o.status}`))).toEqual(
+      new Set(['TooManyRequestsException 429']),
+    );
+    expect(sandbox.admin.callTotal({ operation: 'ListServiceQuotas', outcome: 'throttled' })).toBe(
+      refused.length,
+    );
+  });
+
+  it('lets every call through in the end under the SDK’s standard and adaptive retries', async () => {
+    for (const retryMode of ['standard', 'adaptive'] as const) {
+      sandbox.admin.reset();
+      const sq = new ServiceQuotasClient({ ...clientSettings(sandbox), maxAttempts: 6, retryMode });
+      const outcomes = await burst(30, () => sq.send(new ListServiceQuotasCommand({ ServiceCode: 'vpc' })));
+      expect(outcomes.every((o) => o.ok)).toBe(true);
+      expect(outcomes.some((o) => (o.attempts ?? 1) > 1)).toBe(true);
+      expect(sandbox.admin.callTotal({ operation: 'ListServiceQuotas', outcome: 'success' })).toBe(30);
+      expect(
+        sandbox.admin.callTotal({ operation: 'ListServiceQuotas', outcome: 'throttled' }),
+      ).toBeGreaterThan(0);
+    }
+  });
+
+  it('keeps a bucket per account, region and operation', async () => {
+    const sq = new ServiceQuotasClient(clientSettings(sandbox, { maxAttempts: 1 }));
+    expect(
+      throttled(await burst(60, () => sq.send(new ListServiceQuotasCommand({ ServiceCode: 'ec2' })))).length,
+    ).toBeGreaterThan(0);
+    // The same moment: another operation, region and account are untouched.
+    const others = [
+      () => sq.send(new ListServicesCommand({})),
+      () =>
+        new ServiceQuotasClient(clientSettings(sandbox, { region: 'us-west-2', maxAttempts: 1 })).send(
+          new ListServiceQuotasCommand({ ServiceCode: 'ec2' }),
+        ),
+      () =>
+        new ServiceQuotasClient(clientSettings(sandbox, { account: 1, maxAttempts: 1 })).send(
+          new ListServiceQuotasCommand({ ServiceCode: 'ec2' }),
+        ),
+    ];
+    for (const call of others) expect(throttled(await burst(5, call))).toEqual([]);
+  });
+
+  async function getMetricDataRate(region: string): Promise<number> {
+    const sq = new ServiceQuotasClient(clientSettings(sandbox, { region }));
+    const { Quota } = await sq.send(
+      new GetServiceQuotaCommand({ ServiceCode: 'monitoring', QuotaCode: 'L-5E141212' }),
+    );
+    return Quota?.Value ?? Number.NaN;
+  }
+
+  it('throttles every service with its own protocol’s error', async () => {
+    const cases: {
+      label: string;
+      count: number;
+      call: () => Promise<{ $metadata: { attempts?: number } }>;
+      expected: string;
+    }[] = [
+      {
+        // The rate is the account's applied "Rate of GetMetricData requests" quota (default 50/s),
+        // which the seed may have raised in a region: fire three times what it allows.
+        label: 'CloudWatch JSON 1.0',
+        count: 3 * (await getMetricDataRate('us-east-1')),
+        call: () =>
+          new CloudWatchClient(clientSettings(sandbox, { maxAttempts: 1 })).send(
+            new GetMetricDataCommand(metricQuery),
+          ),
+        expected: 'Throttling 400',
+      },
+      {
+        label: 'CloudWatch query',
+        count: 3 * (await getMetricDataRate('us-west-2')),
+        call: () =>
+          new CloudWatchClient({
+            ...clientSettings(sandbox, { region: 'us-west-2', maxAttempts: 1 }),
+            protocol: AwsQueryProtocol,
+          }).send(new GetMetricDataCommand(metricQuery)),
+        expected: 'Throttling 400',
+      },
+      {
+        label: 'Organizations (10/s + 10)',
+        count: 60,
+        call: () =>
+          new OrganizationsClient(clientSettings(sandbox, { maxAttempts: 1 })).send(
+            new ListAccountsCommand({}),
+          ),
+        expected: 'TooManyRequestsException 400',
+      },
+      {
+        label: 'Support (5/s + 5)',
+        count: 40,
+        call: () =>
+          new SupportClient(clientSettings(sandbox, { maxAttempts: 1 })).send(new DescribeCasesCommand({})),
+        expected: 'ThrottlingException 400',
+      },
+      {
+        label: 'STS (600/s)',
+        count: 1500,
+        call: () =>
+          new STSClient(clientSettings(sandbox, { maxAttempts: 1 })).send(new GetCallerIdentityCommand({})),
+        expected: 'Throttling 400',
+      },
+    ];
+    for (const { label, count, call, expected } of cases) {
+      const refused = throttled(await burst(count, call));
+      expect(refused.length, label).toBeGreaterThan(0);
+      expect(new Set(refused.map((o) => `${o.name} ${o.status}`)), label).toEqual(new Set([expected]));
+    }
+  });
+
+  it('takes SNS Publish’s rate from the account’s regional quota: 300/s in eu-west-2', async () => {
+    const sns = new SNSClient(clientSettings(sandbox, { region: 'eu-west-2', maxAttempts: 1 }));
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'alerts' }));
+    const refused = throttled(
+      await burst(900, () => sns.send(new PublishCommand({ TopicArn, Message: 'hello' }))),
+    );
+    expect(refused.length).toBeGreaterThan(0);
+    expect(new Set(refused.map((o) => `${o.name} ${o.status}`))).toEqual(new Set(['ThrottledException 429']));
+  });
+
+  it('can be switched off at run time, over the admin API', async () => {
+    const response = await fetch(`${sandbox.url}/_sandbox/config`, {
+      method: 'POST',
+      body: JSON.stringify({ throttle: 'off' }),
+    });
+    expect(await response.json()).toMatchObject({ throttle: 'off' });
+    const sq = new ServiceQuotasClient(clientSettings(sandbox, { maxAttempts: 1 }));
+    expect(
+      throttled(await burst(100, () => sq.send(new ListServiceQuotasCommand({ ServiceCode: 'ec2' })))),
+    ).toEqual([]);
+    sandbox.admin.configure({ throttle: 'aws' });
+  });
+});
+
+describe('injected faults and latency', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ throttle: 'off', faultRate: 1 });
+  });
+  afterAll(() => sandbox.close());
+
+  it('answers every call with a 5xx in the service’s words when the fault rate is 1', async () => {
+    const sq = new ServiceQuotasClient(clientSettings(sandbox, { maxAttempts: 1 }));
+    const outcomes = await burst(20, () => sq.send(new ListServicesCommand({})));
+    expect(outcomes.every((o) => !o.ok)).toBe(true);
+    const seen = new Set(outcomes.map((o) => `${o.name} ${o.status}`));
+    for (const entry of seen)
+      expect(['ServiceException 500', 'ServiceUnavailableException 503']).toContain(entry);
+    expect(seen.size).toBe(2);
+    const cw = new CloudWatchClient({
+      ...clientSettings(sandbox, { maxAttempts: 1 }),
+      protocol: AwsQueryProtocol,
+    });
+    const cwOutcomes = await burst(20, () => cw.send(new GetMetricDataCommand(metricQuery)));
+    for (const o of cwOutcomes)
+      expect(['InternalServiceFault 500', 'ServiceUnavailable 503']).toContain(`${o.name} ${o.status}`);
+    expect(sandbox.admin.callTotal({ outcome: 'fault' })).toBe(40);
+  });
+
+  it('lets every call through the SDK’s retries at a 30% fault rate, with no quota lost', async () => {
+    sandbox.admin.resetCalls();
+    sandbox.admin.configure({ faultRate: 0.3 });
+    const sq = new ServiceQuotasClient({ ...clientSettings(sandbox), maxAttempts: 8 });
+    const results = [];
+    // Sequential, so the seeded fault stream makes the run repeatable.
+    for (let i = 0; i < 30; i++)
+      results.push(await sq.send(new ListServiceQuotasCommand({ ServiceCode: 'lambda' })));
+    expect(results.every((r) => r.Quotas?.length === 3)).toBe(true);
+    expect(sandbox.admin.callTotal({ outcome: 'fault' })).toBeGreaterThan(0);
+    expect(sandbox.admin.callTotal({ outcome: 'success' })).toBe(30);
+    sandbox.admin.configure({ faultRate: 0 });
+    const outcomes = await burst(10, () => sq.send(new ListServicesCommand({})));
+    expect(outcomes.every((o) => o.ok && o.attempts === 1)).toBe(true);
+  });
+
+  it('adds latency that a client with a shorter timeout cannot wait for', async () => {
+    const impatient = new ServiceQuotasClient({
+      ...clientSettings(sandbox, { maxAttempts: 1 }),
+      requestHandler: new NodeHttpHandler({ requestTimeout: 100, throwOnRequestTimeout: true }),
+    });
+    sandbox.admin.configure({ latencyMs: 1_000 });
+    const slow = await burst(1, () => impatient.send(new ListServicesCommand({})));
+    expect(slow[0]?.ok).toBe(false);
+    expect(slow[0]?.name).toBe('TimeoutError');
+    sandbox.admin.configure({ latencyMs: 0 });
+    expect((await burst(1, () => impatient.send(new ListServicesCommand({}))))[0]?.ok).toBe(true);
+  });
+});
