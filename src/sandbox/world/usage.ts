@@ -13,7 +13,8 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-export type SeriesKind = 'count' | 'calls' | 'gauge';
+/** `calls` for CallCount (a Sum per minute); `count` for everything counted at a moment (resources, concurrent executions). */
+export type SeriesKind = 'count' | 'calls';
 
 export interface SeriesProfile {
   readonly kind: SeriesKind;
@@ -131,8 +132,7 @@ function smoothLevel(p: SeriesProfile, time: number): number {
 function quantity(p: SeriesProfile, utilization: number, minutes: number): number {
   const u = Math.max(0, Math.min(utilization, p.cap));
   if (p.kind === 'calls') return Math.round(u * p.limit * (60 / p.periodSeconds) * minutes);
-  if (p.kind === 'count') return Math.round(u * p.limit);
-  return Math.round(u * p.limit * 100) / 100;
+  return Math.round(u * p.limit);
 }
 
 /** The one-minute value starting at `minute` (minutes since the epoch). */

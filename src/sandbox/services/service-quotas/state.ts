@@ -301,12 +301,7 @@ export class ServiceQuotasState {
             ? 'medium'
             : 'low';
     const metric = quota.usageMetric;
-    const kind: SeriesKind =
-      metric?.MetricName === 'CallCount'
-        ? 'calls'
-        : metric?.MetricName === 'ResourceCount'
-          ? 'count'
-          : 'gauge';
+    const kind: SeriesKind = metric?.MetricName === 'CallCount' ? 'calls' : 'count';
     const period = quota.period;
     const periodSeconds =
       period === undefined
