@@ -92,12 +92,13 @@ class SandboxServer {
               body: '{"error":"the body is too large"}',
             }
           : admin.route(req.method ?? 'GET', url, body),
+        this.world.clock.wall(),
       );
       return;
     }
     const reply = await this.#serve(req, url, body);
     if (this.config.latencyMs > 0) await sleep(this.config.latencyMs);
-    send(res, reply);
+    send(res, reply, this.world.clock.wall());
   }
 
   async #serve(req: IncomingMessage, url: string, body: Buffer | undefined): Promise<HttpReply> {
@@ -149,27 +150,18 @@ class SandboxServer {
       caller = found;
     } catch (error) {
       if (!(error instanceof SignatureProblem)) throw error;
-      const signed = this.#bySigningNameFromHeader(headers);
-      this.metering.record(signed?.signingName ?? 'unknown', operationLabel(named), 'auth_error', error.kind);
-      return this.#errorReply(family, signed, authError(error.kind, error.message, family), requestId);
+      const answering = this.#serviceOf(headers);
+      const failure = authError(error.kind, error.message, family);
+      return this.#fail(family, answering, operationLabel(named), 'auth_error', failure, requestId);
     }
 
     // Which operation.
     const resolved = this.#resolve(service, family, named, form);
     if (resolved instanceof AwsError) {
-      this.metering.record(
-        service?.signingName ?? 'unknown',
-        operationLabel(named),
-        'client_error',
-        resolved.queryCode,
-      );
-      return this.#errorReply(family, service, resolved, requestId);
+      return this.#fail(family, service, operationLabel(named), 'client_error', resolved, requestId);
     }
     const { operationName, operation } = resolved;
     const svc = resolved.service;
-    const record = (outcome: Outcome, code?: string): void => {
-      this.metering.record(svc.signingName, operationName, outcome, code);
-    };
 
     try {
       if (this.config.faultRate > 0 && this.#faults() < this.config.faultRate) {
@@ -198,28 +190,52 @@ class SandboxServer {
       validate(operation.input, input, svc.dialect);
       this.world.settle();
       const output: unknown = await operation.handler(ctx, input);
-      record('success');
+      this.metering.record(svc.signingName, operationName, 'success');
       return family === 'json'
         ? jsonReply(svc.json?.version ?? '1.1', output, requestId)
         : queryReply(operationName, output, requestId, svc.query?.xmlNamespace ?? '');
     } catch (error) {
       if (!(error instanceof AwsError)) {
-        const internal = svc.dialect.internalFailure();
         console.error(`sandbox: ${svc.signingName}.${operationName} failed:`, error);
-        record('fault', internal.queryCode);
-        return this.#errorReply(family, svc, internal, requestId);
+        return this.#fail(family, svc, operationName, 'fault', svc.dialect.internalFailure(), requestId);
       }
       const throttled = error.code === svc.dialect.throttling().code;
-      record(throttled ? 'throttled' : error.status >= 500 ? 'fault' : 'client_error', error.queryCode);
-      return this.#errorReply(family, svc, error, requestId);
+      const outcome: Outcome = throttled ? 'throttled' : error.status >= 500 ? 'fault' : 'client_error';
+      return this.#fail(family, svc, operationName, outcome, error, requestId);
     }
   }
 
-  #bySigningNameFromHeader(headers: ReadonlyMap<string, readonly string[]>): ServiceDefinition | undefined {
+  /** Counts a failed call under the code its client sees, and writes the protocol's error reply. */
+  #fail(
+    family: WireFamily,
+    service: ServiceDefinition | undefined,
+    operation: string,
+    outcome: Outcome,
+    error: AwsError,
+    requestId: string,
+  ): HttpReply {
+    this.metering.record(
+      service?.signingName ?? 'unknown',
+      operation,
+      outcome,
+      family === 'json' ? error.code : error.queryCode,
+    );
+    return this.#errorReply(family, service, error, requestId);
+  }
+
+  /**
+   * The service a request is for when its signature cannot be trusted: the credential scope if it
+   * has one, else the JSON target prefix (AWS knows the service from the host name; a single
+   * endpoint has only these).
+   */
+  #serviceOf(headers: ReadonlyMap<string, readonly string[]>): ServiceDefinition | undefined {
     const scope = /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]*)\//.exec(
       headers.get('authorization')?.[0] ?? '',
     )?.[1];
-    return scope === undefined ? undefined : this.#bySigningName.get(scope);
+    if (scope !== undefined) return this.#bySigningName.get(scope);
+    const target = headers.get('x-amz-target')?.[0] ?? '';
+    const prefix = target.slice(0, Math.max(target.lastIndexOf('.'), 0));
+    return SERVICES.find((s) => s.json?.targetPrefix === prefix);
   }
 
   #resolve(
@@ -317,9 +333,17 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return tooLarge ? undefined : Buffer.concat(chunks);
 }
 
-function send(res: ServerResponse, reply: HttpReply): void {
+/**
+ * Writes a reply. `Date` is the clock signatures are checked against, as AWS's is: the SDKs
+ * correct their clock skew from it.
+ */
+function send(res: ServerResponse, reply: HttpReply, wallNow: number): void {
   const body = Buffer.from(reply.body, 'utf8');
-  res.writeHead(reply.status, { ...reply.headers, 'content-length': String(body.length) });
+  res.writeHead(reply.status, {
+    ...reply.headers,
+    date: new Date(wallNow).toUTCString(),
+    'content-length': String(body.length),
+  });
   res.end(body);
 }
 

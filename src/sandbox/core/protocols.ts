@@ -129,11 +129,12 @@ const AUTH_ERRORS: Record<
     jsonStatus: 400,
     queryStatus: 403,
   },
+  // STS and IAM answer ExpiredToken with 403; JSON services with 400 (KMS, Logs, Secrets Manager).
   'expired-token': {
     json: 'ExpiredTokenException',
     query: 'ExpiredToken',
     jsonStatus: 400,
-    queryStatus: 400,
+    queryStatus: 403,
   },
   skewed: {
     json: 'InvalidSignatureException',
