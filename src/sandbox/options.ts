@@ -103,7 +103,12 @@ export function resolveSandboxOptions(
   options: SandboxOptions = {},
   now: number = Date.now(),
 ): ResolvedSandboxOptions {
-  const regions = [...new Set(options.regions ?? DEFAULT_REGIONS)];
+  // Checked at run time: JavaScript callers and JSON bypass the types.
+  const given: unknown = options.regions ?? DEFAULT_REGIONS;
+  if (!Array.isArray(given) || !given.every((r): r is string => typeof r === 'string')) {
+    throw new SandboxOptionError('regions', `must be a list of region names, got ${JSON.stringify(given)}`);
+  }
+  const regions = [...new Set(given)];
   if (regions.length === 0) throw new SandboxOptionError('regions', 'must name at least one region');
   for (const region of regions) {
     if (!REGION.test(region)) {
@@ -114,6 +119,13 @@ export function resolveSandboxOptions(
   const throttle: unknown = options.throttle ?? 'aws';
   if (throttle !== 'aws' && throttle !== 'off') {
     throw new SandboxOptionError('throttle', `must be 'aws' or 'off', got '${String(throttle)}'`);
+  }
+  const verifySignatures: unknown = options.verifySignatures ?? true;
+  if (typeof verifySignatures !== 'boolean') {
+    throw new SandboxOptionError(
+      'verifySignatures',
+      `must be true or false, got ${JSON.stringify(verifySignatures)}`,
+    );
   }
   const timings = options.requestTimings ?? {};
   const caps = options.requestCaps ?? {};
@@ -127,7 +139,7 @@ export function resolveSandboxOptions(
     faultRate: numberIn('faultRate', options.faultRate ?? 0, 0, 1),
     latencyMs: numberIn('latencyMs', options.latencyMs ?? 0, 0, 60_000),
     startTime: numberIn('startTime', options.startTime ?? now, 0, 8.64e15),
-    verifySignatures: options.verifySignatures ?? true,
+    verifySignatures,
     requestTimings: {
       caseOpenedAfterMs: numberIn(
         'requestTimings.caseOpenedAfterMs',

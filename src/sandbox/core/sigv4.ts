@@ -37,8 +37,8 @@ export function parseAuthorization(header: string | undefined): ParsedAuthorizat
     throw new SignatureProblem('missing', 'Request is missing Authentication Token');
   }
   const trimmed = header.trim();
-  if (!trimmed.startsWith(`${ALGORITHM} `)) {
-    const algorithm = trimmed.split(/\s+/, 1)[0] ?? '';
+  const algorithm = trimmed.split(/\s+/, 1)[0] ?? '';
+  if (algorithm !== ALGORITHM) {
     throw new SignatureProblem('incomplete', `Unsupported AWS 'algorithm': '${algorithm}'`);
   }
   const fields = new Map<string, string>();

@@ -22,7 +22,7 @@ export class Throttle {
     }
     const elapsed = Math.max(0, nowMs - bucket.updatedAt) / 1000;
     bucket.tokens = Math.min(capacity, bucket.tokens + elapsed * limit.perSecond);
-    bucket.updatedAt = nowMs;
+    bucket.updatedAt = Math.max(bucket.updatedAt, nowMs);
     if (bucket.tokens < 1) return false;
     bucket.tokens -= 1;
     return true;

@@ -139,13 +139,17 @@ function rateOperation(name: string): string | undefined {
 }
 
 const NOT_A_COUNT =
-  /(size|length|character|bytes|duration|second|minute|hour|burst|rate|throughput|bandwidth|storage|\bGiB\b|\bTiB\b|\bMiB\b|\bMB\b|\bGB\b|timeout|period|days|percent|IOPS)/i;
+  /(size|length|character|bytes|duration|second|minute|hour|month|burst|rate|requests|throughput|bandwidth|storage|\bGiB\b|\bTiB\b|\bMiB\b|\bMB\b|\bGB\b|timeout|period|days|percent|IOPS)/i;
+
+const ACCOUNT_WIDE = / per (Region|region|account|Account|AWS account)$/;
 
 function isAccountWideCount(quota: RawQuota): boolean {
   const name = quota.QuotaName;
   if (quota.Value < 1 || NOT_A_COUNT.test(name)) return false;
-  if (/ per (Region|region|account|Account|AWS account)$/.test(name)) return true;
-  if (name.includes(' per ')) return false; // per VPC, per function, per table: per-resource quotas
+  // "Targets per Target Group per Region" is per target group: per-resource quotas get no metric.
+  const scope = name.replace(ACCOUNT_WIDE, '');
+  if (scope.includes(' per ')) return false;
+  if (scope !== name) return true;
   if (/^(Number of|Maximum number of) /.test(name)) return true;
   return /^[A-Z][a-z]/.test(name) && name.endsWith('s');
 }

@@ -166,17 +166,31 @@ export const RETENTION = [
 ] as const;
 
 /**
+ * Where each resolution's points begin: a finer tier starts where the coarser tier's last point
+ * ends (its boundary rounded up to the coarser step), so no instant is covered twice.
+ */
+function tierStarts(now: number): number[] {
+  const [minute, fiveMinutes, hour] = RETENTION;
+  return [
+    Math.ceil((now - minute.keptMs) / fiveMinutes.resolutionMs) * fiveMinutes.resolutionMs,
+    Math.ceil((now - fiveMinutes.keptMs) / hour.resolutionMs) * hour.resolutionMs,
+    Math.ceil((now - hour.keptMs) / hour.resolutionMs) * hour.resolutionMs,
+  ];
+}
+
+/**
  * Stored datapoints with times in [start, end), at the resolution their age allows, ending at
  * the last whole minute before `now`.
  */
 export function rawPoints(p: SeriesProfile, start: number, end: number, now: number): RawPoint[] {
   const points: RawPoint[] = [];
   const last = Math.min(end, Math.floor(now / MINUTE) * MINUTE);
-  let floor = now;
-  for (const { resolutionMs, keptMs } of RETENTION) {
-    const from = Math.max(start, now - keptMs);
-    const to = Math.min(last, floor);
-    floor = from;
+  const starts = tierStarts(now);
+  let upTo = last;
+  for (const [tier, { resolutionMs }] of RETENTION.entries()) {
+    const from = Math.max(start, starts[tier] ?? now);
+    const to = upTo;
+    upTo = Math.min(upTo, starts[tier] ?? now);
     if (from >= to) continue;
     const first = Math.ceil(from / resolutionMs) * resolutionMs;
     for (let t = first; t < to; t += resolutionMs) {
