@@ -1,0 +1,249 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_REGIONS,
+  MAX_ACCOUNTS,
+  type ResolvedSandboxOptions,
+  type SandboxOptions,
+  SandboxOptionError,
+  resolveSandboxOptions,
+} from './options.js';
+
+const NOW = Date.UTC(2026, 0, 15, 9, 30);
+
+/** Resolves `options` and returns the SandboxOptionError it throws, failing otherwise. */
+function rejectionOf(options: SandboxOptions): SandboxOptionError {
+  try {
+    resolveSandboxOptions(options, NOW);
+  } catch (error) {
+    expect(error).toBeInstanceOf(SandboxOptionError);
+    return error as SandboxOptionError;
+  }
+  throw new Error(`expected ${JSON.stringify(options)} to be rejected`);
+}
+
+/** A value of the wrong type, as a JavaScript caller or a JSON file could pass it. */
+const untyped = (value: unknown): never => value as never;
+
+describe('resolveSandboxOptions', () => {
+  it('fills every default', () => {
+    expect(resolveSandboxOptions({}, NOW)).toEqual<ResolvedSandboxOptions>({
+      port: 0,
+      accounts: 3,
+      regions: ['us-east-1', 'us-west-2', 'eu-west-1'],
+      seed: 1,
+      pageSize: undefined,
+      throttle: 'aws',
+      faultRate: 0,
+      latencyMs: 0,
+      startTime: NOW,
+      verifySignatures: true,
+      requestTimings: { caseOpenedAfterMs: 10 * 60_000, decisionAfterMs: 50 * 60_000 },
+      requestCaps: { perAccount: 20, perRegion: 2, perQuota: 1 },
+    });
+  });
+
+  it('needs no arguments at all', () => {
+    const resolved = resolveSandboxOptions();
+    expect(resolved.regions).toEqual(DEFAULT_REGIONS);
+    expect(Number.isFinite(resolved.startTime)).toBe(true);
+  });
+
+  it('keeps every valid value given', () => {
+    const options: Required<Omit<SandboxOptions, 'wallClock'>> = {
+      port: 4566,
+      accounts: 12,
+      regions: ['eu-central-1', 'ap-southeast-2'],
+      seed: 42,
+      pageSize: 2,
+      throttle: 'off',
+      faultRate: 0.25,
+      latencyMs: 15,
+      startTime: Date.UTC(2025, 5, 1),
+      verifySignatures: false,
+      requestTimings: { caseOpenedAfterMs: 0, decisionAfterMs: 1000 },
+      requestCaps: { perAccount: 5, perRegion: 3, perQuota: 2 },
+    };
+    expect(resolveSandboxOptions(options, NOW)).toEqual(options);
+  });
+
+  it('fills the parts of requestTimings and requestCaps left out', () => {
+    const resolved = resolveSandboxOptions(
+      { requestTimings: { decisionAfterMs: 5 }, requestCaps: { perRegion: 7 } },
+      NOW,
+    );
+    expect(resolved.requestTimings).toEqual({ caseOpenedAfterMs: 10 * 60_000, decisionAfterMs: 5 });
+    expect(resolved.requestCaps).toEqual({ perAccount: 20, perRegion: 7, perQuota: 1 });
+  });
+
+  it('drops repeated regions, keeping the first order', () => {
+    const resolved = resolveSandboxOptions({ regions: ['us-west-2', 'us-east-1', 'us-west-2'] }, NOW);
+    expect(resolved.regions).toEqual(['us-west-2', 'us-east-1']);
+  });
+
+  it.each<[string, SandboxOptions]>([
+    ['the lowest port', { port: 0 }],
+    ['the highest port', { port: 65535 }],
+    ['one account', { accounts: 1 }],
+    ['the most accounts', { accounts: MAX_ACCOUNTS }],
+    ['seed 0', { seed: 0 }],
+    ['the largest seed', { seed: 2 ** 31 - 1 }],
+    ['pages of 1', { pageSize: 1 }],
+    ['pages of 1000', { pageSize: 1000 }],
+    ['a fault rate of 1', { faultRate: 1 }],
+    ['a minute of latency', { latencyMs: 60_000 }],
+    ['the epoch as start time', { startTime: 0 }],
+    ['a GovCloud region', { regions: ['us-gov-west-1'] }],
+    ['an ISO region', { regions: ['us-isob-east-1'] }],
+    ['a China region', { regions: ['cn-northwest-1'] }],
+    ['a two-digit region number', { regions: ['ap-southeast-10'] }],
+  ])('accepts %s', (_label, options) => {
+    expect(() => resolveSandboxOptions(options, NOW)).not.toThrow();
+  });
+
+  it.each<[string, SandboxOptions, SandboxOptionError['option'], string]>([
+    ['a negative port', { port: -1 }, 'port', 'must be a whole number from 0 to 65535, got -1'],
+    ['a port above 65535', { port: 65536 }, 'port', 'must be a whole number from 0 to 65535, got 65536'],
+    ['a fractional port', { port: 80.5 }, 'port', 'must be a whole number from 0 to 65535, got 80.5'],
+    [
+      'a port given as text',
+      { port: untyped('8080') },
+      'port',
+      'must be a whole number from 0 to 65535, got 8080',
+    ],
+    ['no accounts', { accounts: 0 }, 'accounts', `must be a whole number from 1 to ${MAX_ACCOUNTS}, got 0`],
+    [
+      'too many accounts',
+      { accounts: MAX_ACCOUNTS + 1 },
+      'accounts',
+      `must be a whole number from 1 to ${MAX_ACCOUNTS}, got ${MAX_ACCOUNTS + 1}`,
+    ],
+    [
+      'NaN accounts',
+      { accounts: Number.NaN },
+      'accounts',
+      `must be a whole number from 1 to ${MAX_ACCOUNTS}, got NaN`,
+    ],
+    ['an empty region list', { regions: [] }, 'regions', 'must name at least one region'],
+    [
+      'a region without a number',
+      { regions: ['us-east'] },
+      'regions',
+      "'us-east' is not a region name such as us-east-1",
+    ],
+    [
+      'an upper-case region',
+      { regions: ['US-EAST-1'] },
+      'regions',
+      "'US-EAST-1' is not a region name such as us-east-1",
+    ],
+    [
+      'an availability zone',
+      { regions: ['us-east-1', 'us-east-1a'] },
+      'regions',
+      "'us-east-1a' is not a region name such as us-east-1",
+    ],
+    [
+      'a region with spaces',
+      { regions: [' eu-west-1'] },
+      'regions',
+      "' eu-west-1' is not a region name such as us-east-1",
+    ],
+    ['a negative seed', { seed: -1 }, 'seed', 'must be a whole number from 0 to 2147483647, got -1'],
+    [
+      'a seed of 2^31',
+      { seed: 2 ** 31 },
+      'seed',
+      'must be a whole number from 0 to 2147483647, got 2147483648',
+    ],
+    ['pages of 0', { pageSize: 0 }, 'pageSize', 'must be a whole number from 1 to 1000, got 0'],
+    ['pages of 1001', { pageSize: 1001 }, 'pageSize', 'must be a whole number from 1 to 1000, got 1001'],
+    [
+      'a fractional page size',
+      { pageSize: 2.5 },
+      'pageSize',
+      'must be a whole number from 1 to 1000, got 2.5',
+    ],
+    ['an unknown throttle mode', { throttle: untyped('on') }, 'throttle', "must be 'aws' or 'off', got 'on'"],
+    [
+      'a capitalized throttle mode',
+      { throttle: untyped('AWS') },
+      'throttle',
+      "must be 'aws' or 'off', got 'AWS'",
+    ],
+    ['a negative fault rate', { faultRate: -0.1 }, 'faultRate', 'must be a number from 0 to 1, got -0.1'],
+    ['a fault rate above 1', { faultRate: 1.5 }, 'faultRate', 'must be a number from 0 to 1, got 1.5'],
+    ['a NaN fault rate', { faultRate: Number.NaN }, 'faultRate', 'must be a number from 0 to 1, got NaN'],
+    ['a negative latency', { latencyMs: -1 }, 'latencyMs', 'must be a number from 0 to 60000, got -1'],
+    [
+      'over a minute of latency',
+      { latencyMs: 60_001 },
+      'latencyMs',
+      'must be a number from 0 to 60000, got 60001',
+    ],
+    [
+      'an infinite latency',
+      { latencyMs: Number.POSITIVE_INFINITY },
+      'latencyMs',
+      'must be a number from 0 to 60000, got Infinity',
+    ],
+    [
+      'a start time before the epoch',
+      { startTime: -1 },
+      'startTime',
+      'must be a number from 0 to 8640000000000000, got -1',
+    ],
+    [
+      'a start time past the last Date',
+      { startTime: 8.64e15 + 1 },
+      'startTime',
+      'must be a number from 0 to 8640000000000000, got 8640000000000001',
+    ],
+    [
+      'a negative case-opening delay',
+      { requestTimings: { caseOpenedAfterMs: -5 } },
+      'requestTimings.caseOpenedAfterMs',
+      'must be a number from 0 to 1000000000000, got -5',
+    ],
+    [
+      'a NaN decision delay',
+      { requestTimings: { decisionAfterMs: Number.NaN } },
+      'requestTimings.decisionAfterMs',
+      'must be a number from 0 to 1000000000000, got NaN',
+    ],
+    [
+      'no open requests per account',
+      { requestCaps: { perAccount: 0 } },
+      'requestCaps.perAccount',
+      'must be a whole number from 1 to 1000000, got 0',
+    ],
+    [
+      'a fractional per-region cap',
+      { requestCaps: { perRegion: 1.5 } },
+      'requestCaps.perRegion',
+      'must be a whole number from 1 to 1000000, got 1.5',
+    ],
+    [
+      'a per-quota cap above a million',
+      { requestCaps: { perQuota: 1_000_001 } },
+      'requestCaps.perQuota',
+      'must be a whole number from 1 to 1000000, got 1000001',
+    ],
+  ])('rejects %s', (_label, options, option, message) => {
+    const error = rejectionOf(options);
+    expect(error.option).toBe(option);
+    expect(error.message).toBe(message);
+    expect(error.name).toBe('SandboxOptionError');
+  });
+
+  it('names the first bad option when several are bad', () => {
+    expect(rejectionOf({ regions: ['nowhere'], port: -1 }).option).toBe('regions');
+  });
+
+  it.each<[string, unknown]>([
+    ['the text "false"', 'false'],
+    ['the number 0', 0],
+  ])('rejects verifySignatures given as %s rather than a boolean', (_label, value) => {
+    const error = rejectionOf({ verifySignatures: untyped(value) });
+    expect(error.option).toBe('verifySignatures');
+  });
+});
