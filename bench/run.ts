@@ -132,6 +132,25 @@ const AWS_RATES = {
   GetMetricData: 50,
 };
 
+/** One MetricStat query per quota usage metric, at a period, with the recommended statistic. */
+function usageQueries(quotas: readonly ServiceQuota[], period: number): MetricDataQuery[] {
+  return quotas.map((q, i) => ({
+    Id: `m${i}`,
+    MetricStat: {
+      Metric: {
+        Namespace: q.UsageMetric?.MetricNamespace,
+        MetricName: q.UsageMetric?.MetricName,
+        Dimensions: Object.entries(q.UsageMetric?.MetricDimensions ?? {}).map(([Name, Value]) => ({
+          Name,
+          Value,
+        })),
+      },
+      Period: period,
+      Stat: q.UsageMetric?.MetricStatisticRecommendation ?? 'Maximum',
+    },
+  }));
+}
+
 interface SweepResult {
   calls: number;
   minimumCalls: number;
@@ -177,21 +196,7 @@ async function sweep(sandbox: Sandbox, pacer?: Pacer): Promise<SweepResult> {
   );
   const withMetric = [...quotas.values()].filter((q) => q.UsageMetric?.MetricName !== undefined);
   const end = new Date();
-  const queries: MetricDataQuery[] = withMetric.map((q, i) => ({
-    Id: `m${i}`,
-    MetricStat: {
-      Metric: {
-        Namespace: q.UsageMetric?.MetricNamespace,
-        MetricName: q.UsageMetric?.MetricName,
-        Dimensions: Object.entries(q.UsageMetric?.MetricDimensions ?? {}).map(([Name, Value]) => ({
-          Name,
-          Value,
-        })),
-      },
-      Period: 3600,
-      Stat: q.UsageMetric?.MetricStatisticRecommendation ?? 'Maximum',
-    },
-  }));
+  const queries = usageQueries(withMetric, 3600);
   for (let i = 0; i < queries.length; i += 500) {
     await cw.send(
       new GetMetricDataCommand({
@@ -260,22 +265,7 @@ async function getMetricDataAt500(): Promise<Record<string, number>> {
       usage.push(...(page.Quotas ?? []).filter((q) => q.UsageMetric?.MetricName !== undefined));
     }
   }
-  const queries = (period: number): MetricDataQuery[] =>
-    usage.slice(0, 500).map((q, i) => ({
-      Id: `m${i}`,
-      MetricStat: {
-        Metric: {
-          Namespace: q.UsageMetric?.MetricNamespace,
-          MetricName: q.UsageMetric?.MetricName,
-          Dimensions: Object.entries(q.UsageMetric?.MetricDimensions ?? {}).map(([Name, Value]) => ({
-            Name,
-            Value,
-          })),
-        },
-        Period: period,
-        Stat: q.UsageMetric?.MetricStatisticRecommendation ?? 'Maximum',
-      },
-    }));
+  const queries = (period: number): MetricDataQuery[] => usageQueries(usage.slice(0, 500), period);
   const cw = new CloudWatchClient(settings(sandbox));
   const end = new Date();
   const run = async (

@@ -16,18 +16,16 @@
 import type { CallCount, Metering } from './core/metering.js';
 import type { HttpReply } from './core/protocols.js';
 import type { Throttle } from './core/throttle.js';
-import { SandboxOptionError } from './options.js';
+import { SandboxOptionError, checkSwitches } from './options.js';
 import type { RuntimeConfig } from './server.js';
+import type { Account } from './world/accounts.js';
 import type { World } from './world/world.js';
 
-export interface AccountInfo {
-  readonly id: string;
-  readonly name: string;
-  readonly email: string;
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly management: boolean;
-}
+/** What the admin API tells about an account: who it is and its static keys. */
+export type AccountInfo = Pick<
+  Account,
+  'id' | 'name' | 'email' | 'accessKeyId' | 'secretAccessKey' | 'management'
+>;
 
 export interface SandboxInfo {
   readonly url: string;
@@ -147,35 +145,7 @@ export class SandboxAdmin {
 
   /** Changes run-time switches; `change` may come straight from JSON, so every value is checked. */
   configure(change: { readonly [K in keyof RuntimeConfig]?: unknown }): RuntimeConfig {
-    const next = { ...this.config };
-    if (change.throttle !== undefined) {
-      if (change.throttle !== 'aws' && change.throttle !== 'off') {
-        throw new SandboxOptionError(
-          'throttle',
-          `must be 'aws' or 'off', got ${JSON.stringify(change.throttle)}`,
-        );
-      }
-      next.throttle = change.throttle;
-    }
-    if (change.faultRate !== undefined) {
-      if (typeof change.faultRate !== 'number' || !(change.faultRate >= 0 && change.faultRate <= 1)) {
-        throw new SandboxOptionError(
-          'faultRate',
-          `must be a number from 0 to 1, got ${JSON.stringify(change.faultRate)}`,
-        );
-      }
-      next.faultRate = change.faultRate;
-    }
-    if (change.latencyMs !== undefined) {
-      if (typeof change.latencyMs !== 'number' || !(change.latencyMs >= 0 && change.latencyMs <= 60_000)) {
-        throw new SandboxOptionError(
-          'latencyMs',
-          `must be a number from 0 to 60000, got ${JSON.stringify(change.latencyMs)}`,
-        );
-      }
-      next.latencyMs = change.latencyMs;
-    }
-    Object.assign(this.config, next);
+    Object.assign(this.config, checkSwitches(change, this.config));
     return { ...this.config };
   }
 

@@ -108,7 +108,7 @@ describe('resolveSandboxOptions', () => {
       'a port given as text',
       { port: untyped('8080') },
       'port',
-      'must be a whole number from 0 to 65535, got 8080',
+      "must be a whole number from 0 to 65535, got '8080'",
     ],
     ['no accounts', { accounts: 0 }, 'accounts', `must be a whole number from 1 to ${MAX_ACCOUNTS}, got 0`],
     [

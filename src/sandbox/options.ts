@@ -31,8 +31,9 @@ export interface SandboxOptions {
   /** AWS's caps on open increase requests. */
   requestCaps?: Partial<RequestCaps>;
   /**
-   * Where wall-clock time comes from, for signature and credential expiry checks. Tests move it
-   * to expire temporary credentials; everything else should leave it alone.
+   * Where wall-clock time comes from, for signature and credential expiry checks and for the
+   * token buckets. Tests move it to expire temporary credentials, or hold it still so a bucket
+   * never refills and throttling is exact; everything else should leave it alone.
    */
   wallClock?: () => number;
 }
@@ -51,15 +52,12 @@ export interface RequestCaps {
   perQuota: number;
 }
 
-export interface ResolvedSandboxOptions {
+export interface ResolvedSandboxOptions extends RuntimeSwitches {
   port: number;
   accounts: number;
   regions: readonly string[];
   seed: number;
   pageSize: number | undefined;
-  throttle: ThrottleMode;
-  faultRate: number;
-  latencyMs: number;
   startTime: number;
   verifySignatures: boolean;
   requestTimings: RequestTimings;
@@ -82,31 +80,61 @@ export class SandboxOptionError extends Error {
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$/;
 
-function integerIn(option: SandboxOptionError['option'], value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new SandboxOptionError(
-      option,
-      `must be a whole number from ${min} to ${max}, got ${String(value)}`,
-    );
+// Every value is checked at run time: JavaScript callers and JSON bypass the types.
+
+/** A value as a message shows it: numbers as written (NaN, Infinity), text in quotes. */
+function shown(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return `'${value}'`;
+  // JSON.stringify returns undefined for undefined, functions and symbols.
+  const json = JSON.stringify(value) as string | undefined;
+  return json ?? String(value);
+}
+
+function integerIn(option: SandboxOptionError['option'], value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new SandboxOptionError(option, `must be a whole number from ${min} to ${max}, got ${shown(value)}`);
   }
   return value;
 }
 
-function numberIn(option: SandboxOptionError['option'], value: number, min: number, max: number): number {
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new SandboxOptionError(option, `must be a number from ${min} to ${max}, got ${String(value)}`);
+function numberIn(option: SandboxOptionError['option'], value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new SandboxOptionError(option, `must be a number from ${min} to ${max}, got ${shown(value)}`);
   }
   return value;
+}
+
+/** The switches that can also change while the sandbox runs (admin API). */
+export interface RuntimeSwitches {
+  throttle: ThrottleMode;
+  faultRate: number;
+  latencyMs: number;
+}
+
+/** Checks a change of the run-time switches against the current ones; the values may come from JSON. */
+export function checkSwitches(
+  change: { readonly [K in keyof RuntimeSwitches]?: unknown },
+  current: RuntimeSwitches,
+): RuntimeSwitches {
+  const throttle = change.throttle ?? current.throttle;
+  if (throttle !== 'aws' && throttle !== 'off') {
+    throw new SandboxOptionError('throttle', `must be 'aws' or 'off', got ${shown(throttle)}`);
+  }
+  return {
+    throttle,
+    faultRate: numberIn('faultRate', change.faultRate ?? current.faultRate, 0, 1),
+    latencyMs: numberIn('latencyMs', change.latencyMs ?? current.latencyMs, 0, 60_000),
+  };
 }
 
 export function resolveSandboxOptions(
   options: SandboxOptions = {},
   now: number = Date.now(),
 ): ResolvedSandboxOptions {
-  // Checked at run time: JavaScript callers and JSON bypass the types.
   const given: unknown = options.regions ?? DEFAULT_REGIONS;
   if (!Array.isArray(given) || !given.every((r): r is string => typeof r === 'string')) {
-    throw new SandboxOptionError('regions', `must be a list of region names, got ${JSON.stringify(given)}`);
+    throw new SandboxOptionError('regions', `must be a list of region names, got ${shown(given)}`);
   }
   const regions = [...new Set(given)];
   if (regions.length === 0) throw new SandboxOptionError('regions', 'must name at least one region');
@@ -115,17 +143,10 @@ export function resolveSandboxOptions(
       throw new SandboxOptionError('regions', `'${region}' is not a region name such as us-east-1`);
     }
   }
-  // Checked at run time too: JavaScript callers and JSON bypass the type.
-  const throttle: unknown = options.throttle ?? 'aws';
-  if (throttle !== 'aws' && throttle !== 'off') {
-    throw new SandboxOptionError('throttle', `must be 'aws' or 'off', got '${String(throttle)}'`);
-  }
+  const switches = checkSwitches(options, { throttle: 'aws', faultRate: 0, latencyMs: 0 });
   const verifySignatures: unknown = options.verifySignatures ?? true;
   if (typeof verifySignatures !== 'boolean') {
-    throw new SandboxOptionError(
-      'verifySignatures',
-      `must be true or false, got ${JSON.stringify(verifySignatures)}`,
-    );
+    throw new SandboxOptionError('verifySignatures', `must be true or false, got ${shown(verifySignatures)}`);
   }
   const timings = options.requestTimings ?? {};
   const caps = options.requestCaps ?? {};
@@ -135,9 +156,7 @@ export function resolveSandboxOptions(
     regions,
     seed: integerIn('seed', options.seed ?? 1, 0, 2 ** 31 - 1),
     pageSize: options.pageSize === undefined ? undefined : integerIn('pageSize', options.pageSize, 1, 1000),
-    throttle,
-    faultRate: numberIn('faultRate', options.faultRate ?? 0, 0, 1),
-    latencyMs: numberIn('latencyMs', options.latencyMs ?? 0, 0, 60_000),
+    ...switches,
     startTime: numberIn('startTime', options.startTime ?? now, 0, 8.64e15),
     verifySignatures,
     requestTimings: {

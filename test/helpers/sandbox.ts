@@ -82,7 +82,16 @@ export async function sendRaw(sandbox: Sandbox, request: RawRequest): Promise<Ra
     });
     headers = signed.headers;
   }
-  const response = await fetch(sandbox.url, { method: 'POST', headers, body: request.body });
+  return postRaw(sandbox, headers, request.body);
+}
+
+/** Posts exactly these headers and body to the sandbox, signed or not. */
+export async function postRaw(
+  sandbox: Sandbox,
+  headers: Record<string, string>,
+  body: string,
+): Promise<RawResponse> {
+  const response = await fetch(sandbox.url, { method: 'POST', headers, body });
   const text = await response.text();
   return {
     status: response.status,

@@ -33,7 +33,7 @@ import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { type RawResponse, clientSettings, sendRaw, serviceQuotasRaw } from '../helpers/sandbox.js';
+import { type RawResponse, clientSettings, postRaw, sendRaw, serviceQuotasRaw } from '../helpers/sandbox.js';
 
 const STS_VERSION = '2011-06-15';
 const CLOUDWATCH_VERSION = '2010-08-01';
@@ -222,17 +222,6 @@ async function signedHeaders(
     request.signingDate ? { signingDate: request.signingDate } : {},
   );
   return signed.headers;
-}
-
-async function post(sandbox: Sandbox, headers: Record<string, string>, body: string): Promise<RawResponse> {
-  const response = await fetch(sandbox.url, { method: 'POST', headers, body });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    text,
-    json: () => JSON.parse(text) as Record<string, unknown>,
-  };
 }
 
 async function admin(
@@ -760,7 +749,7 @@ describe('authentication: missing or malformed signatures', () => {
       });
       const jsonAuth = must(jsonHeaders.authorization, 'authorization');
       expect(strip(jsonAuth)).not.toBe(jsonAuth);
-      const json = await post(sandbox, { ...jsonHeaders, authorization: strip(jsonAuth) }, jsonBody);
+      const json = await postRaw(sandbox, { ...jsonHeaders, authorization: strip(jsonAuth) }, jsonBody);
       expectJsonError(json, {
         status: 400,
         type: 'IncompleteSignatureException',
@@ -771,7 +760,7 @@ describe('authentication: missing or malformed signatures', () => {
       const queryBody = form({ Action: 'GetCallerIdentity', Version: STS_VERSION });
       const queryHeaders = await signedHeaders(sandbox, { service: 'sts', body: queryBody, headers: FORM });
       const queryAuth = must(queryHeaders.authorization, 'authorization');
-      const query = await post(sandbox, { ...queryHeaders, authorization: strip(queryAuth) }, queryBody);
+      const query = await postRaw(sandbox, { ...queryHeaders, authorization: strip(queryAuth) }, queryBody);
       expectQueryError(query, { status: 400, code: 'IncompleteSignature', message });
     },
   );
@@ -888,8 +877,8 @@ describe('authentication: keys, secrets and signatures', () => {
         'x-amz-target': 'ServiceQuotasV20190624.ListServices',
       },
     });
-    expect((await post(sandbox, jsonHeaders, signedJson)).status).toBe(200);
-    const json = await post(sandbox, jsonHeaders, '{"MaxResults":6}');
+    expect((await postRaw(sandbox, jsonHeaders, signedJson)).status).toBe(200);
+    const json = await postRaw(sandbox, jsonHeaders, '{"MaxResults":6}');
     expectJsonError(json, {
       status: 400,
       type: 'InvalidSignatureException',
@@ -899,8 +888,8 @@ describe('authentication: keys, secrets and signatures', () => {
 
     const signedForm = form({ Action: 'GetCallerIdentity', Version: STS_VERSION });
     const queryHeaders = await signedHeaders(sandbox, { service: 'sts', body: signedForm, headers: FORM });
-    expect((await post(sandbox, queryHeaders, signedForm)).status).toBe(200);
-    const query = await post(sandbox, queryHeaders, `${signedForm}&Extra=1`);
+    expect((await postRaw(sandbox, queryHeaders, signedForm)).status).toBe(200);
+    const query = await postRaw(sandbox, queryHeaders, `${signedForm}&Extra=1`);
     expectQueryError(query, { status: 403, code: 'SignatureDoesNotMatch', message: SIGNATURE_MISMATCH });
   });
 
@@ -914,7 +903,7 @@ describe('authentication: keys, secrets and signatures', () => {
         'x-amz-target': 'ServiceQuotasV20190624.ListServices',
       },
     });
-    const res = await post(
+    const res = await postRaw(
       sandbox,
       { ...headers, 'x-amz-target': 'ServiceQuotasV20190624.GetAssociationForServiceQuotaTemplate' },
       body,
@@ -937,7 +926,7 @@ describe('authentication: request time', () => {
       },
       signingDate: tenMinutesAgo(),
     });
-    const res = await post(sandbox, headers, body);
+    const res = await postRaw(sandbox, headers, body);
     expectJsonError(res, {
       status: 400,
       type: 'InvalidSignatureException',
@@ -955,7 +944,7 @@ describe('authentication: request time', () => {
       headers: FORM,
       signingDate: tenMinutesAgo(),
     });
-    const res = await post(sandbox, headers, body);
+    const res = await postRaw(sandbox, headers, body);
     expectQueryError(res, { status: 403, code: 'SignatureDoesNotMatch', message: SIGNATURE_EXPIRED });
   });
 
@@ -970,7 +959,7 @@ describe('authentication: request time', () => {
       },
       signingDate: new Date(Date.now() + 10 * MINUTE),
     });
-    const res = await post(sandbox, headers, body);
+    const res = await postRaw(sandbox, headers, body);
     expectJsonError(res, {
       status: 400,
       type: 'InvalidSignatureException',

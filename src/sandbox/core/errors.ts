@@ -72,6 +72,14 @@ export function jsonDialect(options: {
   };
 }
 
+/** "Rate exceeded" as the query-family services say it (STS, CloudWatch): code Throttling, 400. */
+export function rateExceeded(): AwsError {
+  return new AwsError('ThrottlingException', 'Rate exceeded', 400, {
+    queryCode: 'Throttling',
+    messageKey: 'message',
+  });
+}
+
 /** The dialect of query-protocol services (STS, SNS, and CloudWatch in both of its protocols). */
 export function queryDialect(options: {
   throttling: () => AwsError;

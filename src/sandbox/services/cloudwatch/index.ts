@@ -4,9 +4,9 @@
  * SDKs, Debian's AWS CLI). Its rate is the account's applied "Rate of GetMetricData requests"
  * quota (L-5E141212, default 50 per second), so raising that quota in the sandbox raises the rate.
  */
-import { AwsError, queryDialect } from '../../core/errors.js';
 import type { RequestContext, ServiceDefinition } from '../../core/service.js';
 import { boolean, integer, list, string, structure, timestamp } from '../../core/shapes.js';
+import { cloudWatchDialect } from './errors.js';
 import { getMetricData } from './metric-data.js';
 
 const dimension = structure({ Name: string({ min: 1, max: 255 }), Value: string({ min: 1, max: 1024 }) }, [
@@ -90,17 +90,7 @@ export const cloudWatch: ServiceDefinition = {
   signingName: 'monitoring',
   json: { version: '1.0', targetPrefix: 'GraniteServiceVersion20100801', queryCompatible: true },
   query: { apiVersion: '2010-08-01', xmlNamespace: 'http://monitoring.amazonaws.com/doc/2010-08-01/' },
-  dialect: queryDialect({
-    throttling: () =>
-      new AwsError('ThrottlingException', 'Rate exceeded', 400, {
-        queryCode: 'Throttling',
-        messageKey: 'message',
-      }),
-    internalFailure: () =>
-      new AwsError('InternalServiceFault', 'Internal service error.', 500, {
-        queryCode: 'InternalServiceError',
-      }),
-  }),
+  dialect: cloudWatchDialect,
   operations: {
     GetMetricData: {
       input: getMetricDataInput,

@@ -4,7 +4,6 @@
  * periods with data), metric math over them, at most 500 queries, and NextToken paging past
  * MaxDatapoints (100,800 by default).
  */
-import { AwsError } from '../../core/errors.js';
 import type { Handler, RequestContext } from '../../core/service.js';
 import type { Input } from '../../core/shapes.js';
 import { metricIdentity } from '../../world/catalog.js';
@@ -18,23 +17,12 @@ import {
   parseExpression,
   references,
 } from './expression.js';
+import { invalidNextToken, invalidParameterValue, validationError } from './errors.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 const MAX_QUERIES = 500;
 const DEFAULT_MAX_DATAPOINTS = 100_800;
-
-const validationError = (message: string): AwsError =>
-  new AwsError('ValidationException', message, 400, { queryCode: 'ValidationError', messageKey: 'message' });
-const invalidParameterValue = (message: string): AwsError =>
-  new AwsError('InvalidParameterValueException', message, 400, {
-    queryCode: 'InvalidParameterValue',
-    messageKey: 'message',
-  });
-const invalidNextToken = (): AwsError =>
-  new AwsError('InvalidNextToken', 'The service returned an invalid NextToken.', 400, {
-    messageKey: 'message',
-  });
 
 interface Dimension {
   Name: string;

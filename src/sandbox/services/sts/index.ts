@@ -5,11 +5,17 @@
  * trust the organisation. STS's rate is not published; 600 requests per second per account is
  * the figure commonly quoted and is used here.
  */
-import { AwsError, queryDialect } from '../../core/errors.js';
+import { AwsError, queryDialect, rateExceeded } from '../../core/errors.js';
 import type { Handler, ServiceDefinition } from '../../core/service.js';
 import { integer, list, string, structure } from '../../core/shapes.js';
 
 const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/([\w+=,.@/-]{1,512})$/;
+
+const stsDialect = queryDialect({
+  throttling: rateExceeded,
+  internalFailure: () =>
+    new AwsError('InternalFailure', 'An internal error occurred.', 500, { messageKey: 'message' }),
+});
 
 const getCallerIdentity: Handler = (ctx) => ({
   UserId: ctx.caller.userId,
@@ -21,15 +27,7 @@ const assumeRole: Handler = (ctx, input) => {
   const roleArn = input.RoleArn as string;
   const match = ROLE_ARN.exec(roleArn);
   if (!match) {
-    throw new AwsError(
-      'ValidationException',
-      `${roleArn} is invalid: RoleArn must be an IAM role ARN.`,
-      400,
-      {
-        queryCode: 'ValidationError',
-        messageKey: 'message',
-      },
-    );
+    throw stsDialect.validation(`${roleArn} is invalid: RoleArn must be an IAM role ARN.`);
   }
   const target = ctx.world.account(match[1] ?? '');
   if (!target) {
@@ -67,15 +65,7 @@ const tag = structure({ Key: string({ min: 1, max: 128 }), Value: string({ min: 
 export const sts: ServiceDefinition = {
   signingName: 'sts',
   query: { apiVersion: '2011-06-15', xmlNamespace: 'https://sts.amazonaws.com/doc/2011-06-15/' },
-  dialect: queryDialect({
-    throttling: () =>
-      new AwsError('ThrottlingException', 'Rate exceeded', 400, {
-        queryCode: 'Throttling',
-        messageKey: 'message',
-      }),
-    internalFailure: () =>
-      new AwsError('InternalFailure', 'An internal error occurred.', 500, { messageKey: 'message' }),
-  }),
+  dialect: stsDialect,
   operations: {
     GetCallerIdentity: {
       input: structure({}),
