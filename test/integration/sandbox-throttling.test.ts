@@ -79,10 +79,13 @@ const metricQuery = {
   ],
 };
 
-describe('throttling at AWS rates', () => {
+describe('throttling at AWS rates, with the clock held still so counts are exact', () => {
+  // A bucket holds perSecond + burst tokens and refills with wall-clock time; held still, it
+  // never refills, so exactly its capacity of calls gets through however fast the machine is.
+  const frozen = Date.now();
   let sandbox: Sandbox;
   beforeAll(async () => {
-    sandbox = await startSandbox({ throttle: 'aws' });
+    sandbox = await startSandbox({ throttle: 'aws', wallClock: () => frozen });
   });
   afterAll(() => sandbox.close());
   afterEach(() => {
@@ -93,36 +96,18 @@ describe('throttling at AWS rates', () => {
     const sq = new ServiceQuotasClient(clientSettings(sandbox, { maxAttempts: 1 }));
     const outcomes = await burst(100, () => sq.send(new ListServiceQuotasCommand({ ServiceCode: 'ec2' })));
     const refused = throttled(outcomes);
-    expect(refused.length).toBeGreaterThan(0);
-    expect(outcomes.filter((o) => o.ok).length).toBeGreaterThanOrEqual(20);
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(20);
     expect(new Set(refused.map((o) => `${o.name} ${o.status}`))).toEqual(
       new Set(['TooManyRequestsException 429']),
     );
-    expect(sandbox.admin.callTotal({ operation: 'ListServiceQuotas', outcome: 'throttled' })).toBe(
-      refused.length,
-    );
-  });
-
-  it('lets every call through in the end under the SDK’s standard and adaptive retries', async () => {
-    for (const retryMode of ['standard', 'adaptive'] as const) {
-      sandbox.admin.reset();
-      const sq = new ServiceQuotasClient({ ...clientSettings(sandbox), maxAttempts: 6, retryMode });
-      const outcomes = await burst(30, () => sq.send(new ListServiceQuotasCommand({ ServiceCode: 'vpc' })));
-      expect(outcomes.every((o) => o.ok)).toBe(true);
-      expect(outcomes.some((o) => (o.attempts ?? 1) > 1)).toBe(true);
-      expect(sandbox.admin.callTotal({ operation: 'ListServiceQuotas', outcome: 'success' })).toBe(30);
-      expect(
-        sandbox.admin.callTotal({ operation: 'ListServiceQuotas', outcome: 'throttled' }),
-      ).toBeGreaterThan(0);
-    }
+    expect(sandbox.admin.callTotal({ operation: 'ListServiceQuotas', outcome: 'throttled' })).toBe(80);
   });
 
   it('keeps a bucket per account, region and operation', async () => {
     const sq = new ServiceQuotasClient(clientSettings(sandbox, { maxAttempts: 1 }));
-    expect(
-      throttled(await burst(60, () => sq.send(new ListServiceQuotasCommand({ ServiceCode: 'ec2' })))).length,
-    ).toBeGreaterThan(0);
-    // The same moment: another operation, region and account are untouched.
+    const first = await burst(30, () => sq.send(new ListServiceQuotasCommand({ ServiceCode: 'ec2' })));
+    expect(throttled(first)).toHaveLength(10);
+    // Another operation, region and account each have their own full bucket.
     const others = [
       () => sq.send(new ListServicesCommand({})),
       () =>
@@ -134,7 +119,12 @@ describe('throttling at AWS rates', () => {
           new ListServiceQuotasCommand({ ServiceCode: 'ec2' }),
         ),
     ];
-    for (const call of others) expect(throttled(await burst(5, call))).toEqual([]);
+    for (const call of others) expect(throttled(await burst(20, call))).toEqual([]);
+    // …and the Get operations' bucket is 5/s + 5.
+    const gets = await burst(15, () =>
+      sq.send(new GetServiceQuotaCommand({ ServiceCode: 'ec2', QuotaCode: 'L-1216C47A' })),
+    );
+    expect(throttled(gets)).toHaveLength(5);
   });
 
   async function getMetricDataRate(region: string): Promise<number> {
@@ -145,18 +135,18 @@ describe('throttling at AWS rates', () => {
     return Quota?.Value ?? Number.NaN;
   }
 
-  it('throttles every service with its own protocol’s error', async () => {
+  it('throttles every service at its rate, with its own protocol’s error', async () => {
     const cases: {
       label: string;
-      count: number;
+      capacity: number;
       call: () => Promise<{ $metadata: { attempts?: number } }>;
       expected: string;
     }[] = [
       {
         // The rate is the account's applied "Rate of GetMetricData requests" quota (default 50/s),
-        // which the seed may have raised in a region: fire three times what it allows.
+        // which the seed may have raised in a region.
         label: 'CloudWatch JSON 1.0',
-        count: 3 * (await getMetricDataRate('us-east-1')),
+        capacity: await getMetricDataRate('us-east-1'),
         call: () =>
           new CloudWatchClient(clientSettings(sandbox, { maxAttempts: 1 })).send(
             new GetMetricDataCommand(metricQuery),
@@ -165,7 +155,7 @@ describe('throttling at AWS rates', () => {
       },
       {
         label: 'CloudWatch query',
-        count: 3 * (await getMetricDataRate('us-west-2')),
+        capacity: await getMetricDataRate('us-west-2'),
         call: () =>
           new CloudWatchClient({
             ...clientSettings(sandbox, { region: 'us-west-2', maxAttempts: 1 }),
@@ -175,7 +165,7 @@ describe('throttling at AWS rates', () => {
       },
       {
         label: 'Organizations (10/s + 10)',
-        count: 60,
+        capacity: 20,
         call: () =>
           new OrganizationsClient(clientSettings(sandbox, { maxAttempts: 1 })).send(
             new ListAccountsCommand({}),
@@ -184,34 +174,39 @@ describe('throttling at AWS rates', () => {
       },
       {
         label: 'Support (5/s + 5)',
-        count: 40,
+        capacity: 10,
         call: () =>
           new SupportClient(clientSettings(sandbox, { maxAttempts: 1 })).send(new DescribeCasesCommand({})),
         expected: 'ThrottlingException 400',
       },
       {
         label: 'STS (600/s)',
-        count: 1500,
+        capacity: 600,
         call: () =>
           new STSClient(clientSettings(sandbox, { maxAttempts: 1 })).send(new GetCallerIdentityCommand({})),
         expected: 'Throttling 400',
       },
     ];
-    for (const { label, count, call, expected } of cases) {
-      const refused = throttled(await burst(count, call));
-      expect(refused.length, label).toBeGreaterThan(0);
-      expect(new Set(refused.map((o) => `${o.name} ${o.status}`)), label).toEqual(new Set([expected]));
+    for (const { label, capacity, call, expected } of cases) {
+      const outcomes = await burst(capacity + 7, call);
+      expect(
+        outcomes.filter((o) => o.ok),
+        label,
+      ).toHaveLength(capacity);
+      expect(new Set(throttled(outcomes).map((o) => `${o.name} ${o.status}`)), label).toEqual(
+        new Set([expected]),
+      );
     }
   });
 
   it('takes SNS Publish’s rate from the account’s regional quota: 300/s in eu-west-2', async () => {
     const sns = new SNSClient(clientSettings(sandbox, { region: 'eu-west-2', maxAttempts: 1 }));
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'alerts' }));
-    const refused = throttled(
-      await burst(900, () => sns.send(new PublishCommand({ TopicArn, Message: 'hello' }))),
+    const outcomes = await burst(310, () => sns.send(new PublishCommand({ TopicArn, Message: 'hello' })));
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(300);
+    expect(new Set(throttled(outcomes).map((o) => `${o.name} ${o.status}`))).toEqual(
+      new Set(['ThrottledException 429']),
     );
-    expect(refused.length).toBeGreaterThan(0);
-    expect(new Set(refused.map((o) => `${o.name} ${o.status}`))).toEqual(new Set(['ThrottledException 429']));
   });
 
   it('can be switched off at run time, over the admin API', async () => {
@@ -225,6 +220,28 @@ describe('throttling at AWS rates', () => {
       throttled(await burst(100, () => sq.send(new ListServiceQuotasCommand({ ServiceCode: 'ec2' })))),
     ).toEqual([]);
     sandbox.admin.configure({ throttle: 'aws' });
+  });
+});
+
+describe('throttling under the SDK’s retries, on the real clock', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ throttle: 'aws' });
+  });
+  afterAll(() => sandbox.close());
+
+  it('lets every call through in the end under the SDK’s standard and adaptive retries', async () => {
+    for (const retryMode of ['standard', 'adaptive'] as const) {
+      sandbox.admin.reset();
+      const sq = new ServiceQuotasClient({ ...clientSettings(sandbox), maxAttempts: 6, retryMode });
+      const outcomes = await burst(30, () => sq.send(new ListServiceQuotasCommand({ ServiceCode: 'vpc' })));
+      expect(outcomes.every((o) => o.ok)).toBe(true);
+      expect(outcomes.some((o) => (o.attempts ?? 1) > 1)).toBe(true);
+      expect(sandbox.admin.callTotal({ operation: 'ListServiceQuotas', outcome: 'success' })).toBe(30);
+      expect(
+        sandbox.admin.callTotal({ operation: 'ListServiceQuotas', outcome: 'throttled' }),
+      ).toBeGreaterThan(0);
+    }
   });
 });
 
