@@ -178,85 +178,100 @@ function readJsonValue(shape: Shape, value: unknown, dialect: ErrorDialect): unk
 }
 
 /**
+ * The form's keys as a tree of their dot-separated parts (`A.member.1.B` → A › member › 1 › B),
+ * built once, so reading a shape walks it instead of scanning every key for every list.
+ */
+interface KeyNode {
+  value: string | undefined;
+  readonly children: Map<string, KeyNode>;
+}
+
+function keyTree(params: URLSearchParams): KeyNode {
+  const root: KeyNode = { value: undefined, children: new Map() };
+  for (const [key, value] of params) {
+    let node = root;
+    for (const part of key.split('.')) {
+      let child = node.children.get(part);
+      if (!child) {
+        child = { value: undefined, children: new Map() };
+        node.children.set(part, child);
+      }
+      node = child;
+    }
+    node.value = value;
+  }
+  return root;
+}
+
+/** The numbered children of a node (`member.1`, `entry.2`), in order. */
+function numbered(node: KeyNode | undefined): [number, KeyNode][] {
+  if (!node) return [];
+  return [...node.children.entries()]
+    .map(([part, child]): [number, KeyNode] => [/^\d+$/.test(part) ? Number(part) : 0, child])
+    .filter(([index]) => index > 0)
+    .sort(([a], [b]) => a - b);
+}
+
+/**
  * Reads a query-protocol form (`Action=…&A.member.1.B=…&M.entry.1.key=…`) against a shape.
  * Scalars arrive as text and are converted by the shape's type.
  */
 export function readQuery(shape: StructureShape, params: URLSearchParams, dialect: ErrorDialect): Input {
-  const keys = new Map<string, string>();
-  for (const [k, v] of params) keys.set(k, v);
-  return readQueryStructure(shape, '', keys, dialect);
+  return readQueryStructure(shape, '', keyTree(params), dialect);
 }
 
 function readQueryStructure(
   shape: StructureShape,
   prefix: string,
-  keys: ReadonlyMap<string, string>,
+  node: KeyNode,
   dialect: ErrorDialect,
 ): Input {
   const out: Input = {};
   for (const [name, memberShape] of Object.entries(shape.members)) {
     const key = prefix ? `${prefix}.${name}` : name;
-    const value = readQueryValue(memberShape, key, keys, dialect);
+    const value = readQueryValue(memberShape, key, node.children.get(name), dialect);
     if (value !== undefined) out[name] = value;
   }
   return out;
 }
 
-function indicesUnder(prefix: string, keys: ReadonlyMap<string, string>): number[] {
-  const found = new Set<number>();
-  const start = `${prefix}.`;
-  for (const key of keys.keys()) {
-    if (!key.startsWith(start)) continue;
-    const index = Number.parseInt(key.slice(start.length), 10);
-    if (Number.isInteger(index) && index > 0) found.add(index);
-  }
-  return [...found].sort((a, b) => a - b);
-}
-
-function hasKeyUnder(prefix: string, keys: ReadonlyMap<string, string>): boolean {
-  for (const key of keys.keys()) if (key === prefix || key.startsWith(`${prefix}.`)) return true;
-  return false;
-}
-
 function readQueryValue(
   shape: Shape,
   key: string,
-  keys: ReadonlyMap<string, string>,
+  node: KeyNode | undefined,
   dialect: ErrorDialect,
 ): unknown {
+  if (!node) return undefined;
   switch (shape.kind) {
     case 'structure':
-      return hasKeyUnder(key, keys) ? readQueryStructure(shape, key, keys, dialect) : undefined;
+      return readQueryStructure(shape, key, node, dialect);
     case 'list': {
+      const members = numbered(node.children.get('member'));
       // An empty list is sent as `Key=` with no members.
-      if (keys.get(key) === '') return [];
-      const memberPrefix = `${key}.member`;
-      const indices = indicesUnder(memberPrefix, keys);
-      if (indices.length === 0) return undefined;
-      return indices.map((i) => readQueryValue(shape.member, `${memberPrefix}.${i}`, keys, dialect));
+      if (members.length === 0) return node.value === '' ? [] : undefined;
+      return members.map(([i, member]) =>
+        readQueryValue(shape.member, `${key}.member.${i}`, member, dialect),
+      );
     }
     case 'map': {
-      const entryPrefix = `${key}.entry`;
-      const indices = indicesUnder(entryPrefix, keys);
-      if (indices.length === 0) return keys.get(key) === '' ? {} : undefined;
+      const entries = numbered(node.children.get('entry'));
+      if (entries.length === 0) return node.value === '' ? {} : undefined;
       const out: Record<string, unknown> = {};
-      for (const i of indices) {
-        const mapKey = keys.get(`${entryPrefix}.${i}.${shape.keyName ?? 'key'}`);
+      for (const [i, entry] of entries) {
+        const mapKey = entry.children.get(shape.keyName ?? 'key')?.value;
         if (mapKey === undefined) continue;
+        const valueName = shape.valueName ?? 'value';
         out[mapKey] = readQueryValue(
           shape.value,
-          `${entryPrefix}.${i}.${shape.valueName ?? 'value'}`,
-          keys,
+          `${key}.entry.${i}.${valueName}`,
+          entry.children.get(valueName),
           dialect,
         );
       }
       return out;
     }
-    default: {
-      const text = keys.get(key);
-      if (text === undefined) return undefined;
-      return readQueryScalar(shape, key, text, dialect);
-    }
+    default:
+      return node.value === undefined ? undefined : readQueryScalar(shape, key, node.value, dialect);
   }
 }
 
