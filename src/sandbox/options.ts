@@ -78,7 +78,8 @@ export class SandboxOptionError extends Error {
   }
 }
 
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$/;
+/** The shape of an AWS region name: us-east-1, eu-central-2, us-gov-west-1. */
+export const REGION_NAME = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$/;
 
 // Every value is checked at run time: JavaScript callers and JSON bypass the types.
 
@@ -139,7 +140,7 @@ export function resolveSandboxOptions(
   const regions = [...new Set(given)];
   if (regions.length === 0) throw new SandboxOptionError('regions', 'must name at least one region');
   for (const region of regions) {
-    if (!REGION.test(region)) {
+    if (!REGION_NAME.test(region)) {
       throw new SandboxOptionError('regions', `'${region}' is not a region name such as us-east-1`);
     }
   }

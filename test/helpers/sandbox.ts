@@ -4,7 +4,7 @@
  */
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/index.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
 
 export interface ClientSettings {
   region: string;
@@ -26,18 +26,6 @@ export function clientSettings(
     credentials: { accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey },
     ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
   };
-}
-
-export async function withSandbox<T>(
-  options: SandboxOptions,
-  run: (sandbox: Sandbox) => Promise<T>,
-): Promise<T> {
-  const sandbox = await startSandbox(options);
-  try {
-    return await run(sandbox);
-  } finally {
-    await sandbox.close();
-  }
 }
 
 export interface RawRequest {

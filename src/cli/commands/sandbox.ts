@@ -3,7 +3,13 @@
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { EnvironmentError, UsageError } from '../../domain/errors.js';
-import { type Sandbox, type SandboxOptions, SandboxOptionError, startSandbox } from '../../sandbox/index.js';
+import {
+  DEFAULT_REGIONS,
+  type Sandbox,
+  type SandboxOptions,
+  SandboxOptionError,
+  startSandbox,
+} from '../../sandbox/index.js';
 
 function wholeNumber(value: string): number {
   if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('expected a whole number.');
@@ -36,16 +42,10 @@ interface SandboxFlags {
   latencyMs: number;
 }
 
-const FLAGS: Record<string, string> = {
-  port: '--port',
-  accounts: '--accounts',
-  regions: '--regions',
-  seed: '--seed',
-  pageSize: '--page-size',
-  throttle: '--throttle',
-  faultRate: '--fault-rate',
-  latencyMs: '--latency-ms',
-};
+/** The flag of a sandbox option: its kebab-case form (`pageSize` → `--page-size`). */
+function flagOf(option: string): string {
+  return `--${(option.split('.')[0] ?? option).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
 
 /** Starts the sandbox from parsed flags; a bad value is a UsageError naming the flag. */
 export async function runSandbox(flags: SandboxFlags): Promise<Sandbox> {
@@ -63,8 +63,7 @@ export async function runSandbox(flags: SandboxFlags): Promise<Sandbox> {
     return await startSandbox(options);
   } catch (error) {
     if (error instanceof SandboxOptionError) {
-      const flag = FLAGS[error.option.split('.')[0] ?? ''] ?? error.option;
-      throw new UsageError(`option ${flag} ${error.message}`);
+      throw new UsageError(`option ${flagOf(error.option)} ${error.message}`);
     }
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new EnvironmentError(
@@ -117,11 +116,7 @@ export function registerSandbox(program: Command): void {
       wholeNumber,
       3,
     )
-    .option('--regions <list>', 'comma-separated regions the accounts use', regionList, [
-      'us-east-1',
-      'us-west-2',
-      'eu-west-1',
-    ])
+    .option('--regions <list>', 'comma-separated regions the accounts use', regionList, [...DEFAULT_REGIONS])
     .option('--seed <number>', 'seed of every generated fact', wholeNumber, 1)
     .option(
       '--page-size <number>',

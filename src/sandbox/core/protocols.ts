@@ -4,7 +4,7 @@
  */
 import { AwsError } from './errors.js';
 import type { SignatureProblemKind } from './sigv4.js';
-import { XmlMap, escapeXml, xmlChildren } from './xml.js';
+import { escapeXml, xmlChildren } from './xml.js';
 
 export type WireFamily = 'json' | 'query';
 
@@ -19,10 +19,9 @@ export function detectFamily(headers: ReadonlyMap<string, readonly string[]>): W
   return headers.has('x-amz-target') ? 'json' : 'query';
 }
 
-/** JSON timestamps are epoch seconds (fractional allowed); XmlMaps are plain objects in JSON. */
+/** JSON timestamps are epoch seconds (fractional allowed). */
 export function toJsonValue(value: unknown): unknown {
   if (value instanceof Date) return value.getTime() / 1000;
-  if (value instanceof XmlMap) return Object.fromEntries(value.entries.map(([k, v]) => [k, toJsonValue(v)]));
   if (Array.isArray(value)) return value.map(toJsonValue);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};

@@ -4,19 +4,6 @@
  * elements, `undefined` and `null` are left out.
  */
 
-/** A map shape: AWS query XML writes maps as <entry><key/><value/></entry>. */
-export class XmlMap {
-  readonly entries: readonly (readonly [string, unknown])[];
-  readonly keyName: string;
-  readonly valueName: string;
-
-  constructor(entries: readonly (readonly [string, unknown])[], keyName = 'key', valueName = 'value') {
-    this.entries = entries;
-    this.keyName = keyName;
-    this.valueName = valueName;
-  }
-}
-
 export function escapeXml(text: string): string {
   return text
     .replace(/&/g, '&amp;')
@@ -27,7 +14,7 @@ export function escapeXml(text: string): string {
     .replace(/\r/g, '&#xD;');
 }
 
-export function formatXmlValue(value: unknown): string {
+function formatXmlValue(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
   // String(5) is "5": both integer and double parsers in the SDKs and botocore accept it.
   if (typeof value === 'number') return String(value);
@@ -40,12 +27,6 @@ export function xmlElement(name: string, value: unknown): string {
   if (value === undefined || value === null) return '';
   if (Array.isArray(value)) {
     return `<${name}>${value.map((item: unknown) => xmlElement('member', item)).join('')}</${name}>`;
-  }
-  if (value instanceof XmlMap) {
-    const entries = value.entries
-      .map(([k, v]) => `<entry>${xmlElement(value.keyName, k)}${xmlElement(value.valueName, v)}</entry>`)
-      .join('');
-    return `<${name}>${entries}</${name}>`;
   }
   if (typeof value === 'object' && !(value instanceof Date)) {
     return `<${name}>${xmlChildren(value as Record<string, unknown>)}</${name}>`;

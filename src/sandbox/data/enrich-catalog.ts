@@ -22,13 +22,17 @@
  * and a test checks the committed file is current.
  */
 
-export interface RawQuota {
+/** What every entry of both catalogs has, and the sandbox never changes. */
+interface QuotaIdentity {
   ServiceCode: string;
   ServiceName: string;
   QuotaCode: string;
   QuotaName: string;
   Value: number;
   Adjustable: boolean;
+}
+
+export interface RawQuota extends QuotaIdentity {
   Unit?: string;
   GlobalQuota?: boolean;
   UsageMetric?: UsageMetric;
@@ -48,13 +52,7 @@ export interface QuotaPeriod {
   PeriodUnit: 'SECOND' | 'MINUTE' | 'HOUR' | 'DAY';
 }
 
-export interface SandboxQuota {
-  ServiceCode: string;
-  ServiceName: string;
-  QuotaCode: string;
-  QuotaName: string;
-  Value: number;
-  Adjustable: boolean;
+export interface SandboxQuota extends QuotaIdentity {
   Unit: string;
   GlobalQuota: boolean;
   UsageMetric?: UsageMetric;

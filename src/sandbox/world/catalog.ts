@@ -43,6 +43,9 @@ export function metricIdentity(
   return `${namespace}|${metricName}|${dims}`;
 }
 
+/** Where AWS keeps global quotas (IAM, CloudFront, Route 53…). */
+export const GLOBAL_HOME = 'us-east-1';
+
 export class Catalog {
   readonly quotas: readonly CatalogQuota[];
   readonly services: readonly CatalogService[];
@@ -102,9 +105,14 @@ export class Catalog {
     return this.#byMetric.get(identity);
   }
 
-  /** The AWS default of a quota in a region (a few defaults differ by region). */
+  /** The region a quota is kept in: its own, or us-east-1 for a global quota. */
+  homeRegion(quota: CatalogQuota, region: string): string {
+    return quota.global ? GLOBAL_HOME : region;
+  }
+
+  /** The AWS default of a quota in a region (a few defaults differ by region; global ones are us-east-1's). */
   defaultIn(quota: CatalogQuota, region: string): number {
-    return quota.regionalValues[region] ?? quota.defaultValue;
+    return quota.regionalValues[this.homeRegion(quota, region)] ?? quota.defaultValue;
   }
 }
 

@@ -8,6 +8,7 @@ import { paginate } from '../../core/pagination.js';
 import type { Handler, RequestContext } from '../../core/service.js';
 import type { Input } from '../../core/shapes.js';
 import type { CatalogQuota, CatalogService } from '../../world/catalog.js';
+import { REGION_NAME } from '../../options.js';
 import { recentPeak } from '../../world/usage.js';
 import {
   accessDenied,
@@ -26,6 +27,7 @@ import {
 import {
   ERROR_REASON_MESSAGES,
   type IncreaseRequest,
+  type UtilizationReport,
   type RequestStatus,
   appliedQuotaArn,
   defaultQuotaArn,
@@ -122,8 +124,11 @@ function appliedServiceQuota(ctx: RequestContext, quota: CatalogQuota): Record<s
 }
 
 function defaultServiceQuota(ctx: RequestContext, quota: CatalogQuota): Record<string, unknown> {
-  const region = quota.global ? 'us-east-1' : ctx.region;
-  return serviceQuota(quota, ctx.world.catalog.defaultIn(quota, region), defaultQuotaArn(ctx.region, quota));
+  return serviceQuota(
+    quota,
+    ctx.world.catalog.defaultIn(quota, ctx.region),
+    defaultQuotaArn(ctx.region, quota),
+  );
 }
 
 function requestedQuota(request: IncreaseRequest): Record<string, unknown> {
@@ -350,8 +355,6 @@ function templateEntry(
   };
 }
 
-const KNOWN_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$/;
-
 const associateTemplate: Handler = (ctx) => {
   templateAccess(ctx);
   ctx.world.quotas.templateAssociated = true;
@@ -380,7 +383,7 @@ const putTemplateEntry: Handler = (ctx, input) => {
   templateAccess(ctx);
   const quota = findQuota(ctx, text(input, 'ServiceCode'), text(input, 'QuotaCode'));
   const awsRegion = text(input, 'AwsRegion');
-  if (!KNOWN_REGION.test(awsRegion)) throw illegalArgument(`The AWS Region ${awsRegion} is not valid.`);
+  if (!REGION_NAME.test(awsRegion)) throw illegalArgument(`The AWS Region ${awsRegion} is not valid.`);
   if (!quota.adjustable)
     throw illegalArgument('The request failed because the specified quota is not adjustable.');
   const desiredValue = optionalNumber(input, 'DesiredValue') ?? 0;
@@ -466,20 +469,15 @@ const startUtilizationReport: Handler = (ctx) => {
     region: ctx.region,
     startedAt: ctx.now,
     readyAt: ctx.now + REPORT_READY_MS,
+    rows: undefined,
   });
   return { ReportId: id, Status: 'PENDING', Message: 'The quota utilization report is being generated.' };
 };
 
-const reportRows = new WeakMap<object, Record<string, unknown>[]>();
-
-function utilizationRows(
-  ctx: RequestContext,
-  report: { account: typeof ctx.account; region: string; readyAt: number },
-) {
-  let rows = reportRows.get(report);
-  if (rows) return rows;
+function utilizationRows(ctx: RequestContext, report: UtilizationReport): Record<string, unknown>[] {
+  if (report.rows) return report.rows;
   const { quotas, catalog } = ctx.world;
-  rows = [];
+  const rows: Record<string, unknown>[] = [];
   for (const quota of catalog.quotas) {
     const profile = quotas.profile(report.account, report.region, quota);
     if (!profile) continue;
@@ -492,7 +490,7 @@ function utilizationRows(
       QuotaName: quota.quotaName,
       Namespace: quota.usageMetric?.MetricNamespace,
       Utilization: Math.round((usage / applied) * 10_000) / 100,
-      DefaultValue: catalog.defaultIn(quota, quota.global ? 'us-east-1' : report.region),
+      DefaultValue: catalog.defaultIn(quota, report.region),
       AppliedValue: applied,
       ServiceName: quota.serviceName,
       Adjustable: quota.adjustable,
@@ -503,7 +501,7 @@ function utilizationRows(
       (b.Utilization as number) - (a.Utilization as number) ||
       String(a.QuotaCode).localeCompare(String(b.QuotaCode)),
   );
-  reportRows.set(report, rows);
+  report.rows = rows;
   return rows;
 }
 

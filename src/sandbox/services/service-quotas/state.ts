@@ -10,7 +10,7 @@
 import { hash32, identifier, unit } from '../../core/random.js';
 import type { RequestTimings } from '../../options.js';
 import type { Account } from '../../world/accounts.js';
-import type { Catalog, CatalogQuota } from '../../world/catalog.js';
+import { type Catalog, type CatalogQuota, GLOBAL_HOME } from '../../world/catalog.js';
 import { type Band, makeProfile, type SeriesKind, type SeriesProfile } from '../../world/usage.js';
 
 export type RequestStatus =
@@ -88,6 +88,8 @@ export interface UtilizationReport {
   readonly region: string;
   readonly startedAt: number;
   readonly readyAt: number;
+  /** The report's rows, computed on first read once it is ready. */
+  rows: Record<string, unknown>[] | undefined;
 }
 
 export interface AutoManagement {
@@ -174,10 +176,10 @@ export class ServiceQuotasState {
     const applied = new Float64Array(catalog.quotas.length);
     const errorReasons = new Map<number, ErrorReasonCode>();
     const active = this.#isActive(scope);
-    const defaultRegion = scope === 'global' ? 'us-east-1' : scope;
     for (const quota of catalog.quotas) {
       const key = `${quota.serviceCode}/${quota.quotaCode}`;
-      const def = catalog.defaultIn(quota, defaultRegion);
+      // In the 'global' scope only global quotas are read, and defaultIn takes them from us-east-1.
+      const def = catalog.defaultIn(quota, scope);
       // Some services report no applied values at all, and a few quotas lack one: ListServiceQuotas
       // leaves them out and a collector must fall back to the default. Metric quotas keep theirs,
       // because SERVICE_QUOTA() reads the applied value.
@@ -243,10 +245,7 @@ export class ServiceQuotasState {
 
   /** The value a request raises from: the applied value, else the default. */
   currentValue(account: Account, region: string, quota: CatalogQuota): number {
-    return (
-      this.applied(account, region, quota) ??
-      this.catalog.defaultIn(quota, quota.global ? 'us-east-1' : region)
-    );
+    return this.applied(account, region, quota) ?? this.catalog.defaultIn(quota, region);
   }
 
   #setApplied(account: Account, region: string, quota: CatalogQuota, value: number, at: number): void {
@@ -264,7 +263,7 @@ export class ServiceQuotasState {
    */
   profile(account: Account, region: string, quota: CatalogQuota): SeriesProfile | null {
     if (!quota.usageMetric) return null;
-    if (quota.global && region !== 'us-east-1') return null;
+    if (quota.global && region !== GLOBAL_HOME) return null;
     if (!quota.global && !this.activeRegions.includes(region)) return null;
     const state = this.target(account, region, quota);
     const cached = state.profiles.get(quota.index);
@@ -409,7 +408,7 @@ export class ServiceQuotasState {
     now: number;
   }): IncreaseRequest {
     const n = ++this.#requestCount;
-    const region = input.quota.global ? 'us-east-1' : input.region;
+    const region = this.catalog.homeRegion(input.quota, input.region);
     const request: IncreaseRequest = {
       id: identifier(32, 'hex', this.seed, 'request', n),
       account: input.account,
@@ -440,7 +439,7 @@ export class ServiceQuotasState {
     let perQuota = 0;
     let perRegion = 0;
     let perAccount = 0;
-    const scopeRegion = quota.global ? 'us-east-1' : region;
+    const scopeRegion = this.catalog.homeRegion(quota, region);
     for (const request of this.#open) {
       if (request.account.id !== account.id) continue;
       perAccount++;
