@@ -17,6 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
 import {
   ListServicesCommand,
   type ServiceQuota,
@@ -266,11 +267,13 @@ async function getMetricDataAt500(): Promise<Record<string, number>> {
     }
   }
   const queries = (period: number): MetricDataQuery[] => usageQueries(usage.slice(0, 500), period);
-  const cw = new CloudWatchClient(settings(sandbox));
+  const json = new CloudWatchClient(settings(sandbox));
+  const form = new CloudWatchClient({ ...settings(sandbox), protocol: AwsQueryProtocol });
   const end = new Date();
   const run = async (
     hours: number,
     period: number,
+    cw: CloudWatchClient = json,
   ): Promise<{ ms: number; points: number; calls: number }> => {
     let points = 0;
     let calls = 0;
@@ -293,12 +296,23 @@ async function getMetricDataAt500(): Promise<Record<string, number>> {
     return { ms, points, calls };
   };
   await run(1, 60);
+  await run(1, 60, form);
+  // The same 500-query request in both of CloudWatch's protocols, interleaved, medians.
+  const jsonMs: number[] = [];
+  const formMs: number[] = [];
+  for (let round = 0; round < 10; round++) {
+    jsonMs.push((await run(1, 60)).ms);
+    formMs.push((await run(1, 60, form)).ms);
+  }
   const hour = await run(1, 60);
   const fortnight = await run(14 * 24, 3600);
   await sandbox.close();
   return {
     queries: queries(60).length,
     oneHourAt60sMs: hour.ms,
+    jsonProtocolMedianMs: median(jsonMs),
+    queryProtocolMedianMs: median(formMs),
+    queryOverJsonRatio: median(formMs) / median(jsonMs),
     oneHourAt60sDatapoints: hour.points,
     fourteenDaysAt3600sMs: fortnight.ms,
     fourteenDaysAt3600sDatapoints: fortnight.points,
