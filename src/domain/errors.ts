@@ -31,3 +31,59 @@ export class EnvironmentError extends HeadroomError {
     this.code = code;
   }
 }
+
+/** headroom.yaml or an environment override has a field headroom cannot use. Exit 2: bad input. */
+export class ConfigError extends HeadroomError {
+  readonly code: string;
+  readonly exitCode = 2;
+
+  constructor(
+    code: `HR_CONFIG_${string}`,
+    message: string,
+    options: { hint?: string; cause?: unknown } = {},
+  ) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/**
+ * AWS (or the endpoint standing in for it) refused or could not be reached: unknown profile, no
+ * credentials, access denied, endpoint down. Exit 1: the command could not do its work.
+ */
+export class AwsError extends HeadroomError {
+  readonly code: string;
+  readonly exitCode: number;
+
+  constructor(
+    code: `HR_AWS_${string}`,
+    message: string,
+    options: { hint?: string; cause?: unknown; exitCode?: number } = {},
+  ) {
+    super(message, options);
+    this.code = code;
+    this.exitCode = options.exitCode ?? 1;
+  }
+}
+
+/** The store could not be opened, migrated, read or written. */
+export class StorageError extends HeadroomError {
+  readonly code: string;
+  readonly exitCode = 1;
+
+  constructor(code: `HR_STORE_${string}`, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** A job ran but could not do all of its work (some targets or services failed). Exit 1. */
+export class IncompleteError extends HeadroomError {
+  readonly code: string;
+  readonly exitCode = 1;
+
+  constructor(code: `HR_${string}`, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options);
+    this.code = code;
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * What headroom knows about a quota in a target: its limit (where it came from), AWS's default,
+ * and its usage. Types are literal unions (no enums); functions here are pure.
+ */
+import type { Target } from './target.js';
+
+export type PeriodUnit = 'MICROSECOND' | 'MILLISECOND' | 'SECOND' | 'MINUTE' | 'HOUR' | 'DAY' | 'WEEK';
+export type AppliedLevel = 'ACCOUNT' | 'RESOURCE' | 'ALL';
+export type UsageStatistic = 'Sum' | 'Maximum';
+
+/** The CloudWatch metric AWS names for a quota's usage (Service Quotas' MetricInfo). */
+export interface UsageMetric {
+  readonly namespace: string;
+  readonly name: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly statistic: UsageStatistic;
+}
+
+export interface QuotaPeriod {
+  readonly value: number;
+  readonly unit: PeriodUnit;
+}
+
+export interface QuotaContext {
+  readonly scope: string;
+  readonly scopeType: string | null;
+  readonly contextId: string | null;
+}
+
+/** Why AWS could not give a value (Service Quotas' ErrorReason). */
+export interface QuotaErrorReason {
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * Where a limit value came from: `applied` from ListServiceQuotas (the account's value), `default`
+ * from ListAWSDefaultServiceQuotas because AWS showed no applied value.
+ */
+export type LimitSource = 'applied' | 'default';
+
+/** One quota of one target, ListServiceQuotas and ListAWSDefaultServiceQuotas merged by quota code. */
+export interface Quota {
+  readonly serviceCode: string;
+  readonly serviceName: string;
+  readonly quotaCode: string;
+  readonly quotaName: string;
+  readonly quotaArn: string | null;
+  /** The limit in force: the applied value, or the default where AWS shows none; null if neither. */
+  readonly value: number | null;
+  readonly source: LimitSource;
+  readonly defaultValue: number | null;
+  readonly unit: string;
+  readonly adjustable: boolean;
+  readonly global: boolean;
+  readonly usageMetric: UsageMetric | null;
+  readonly period: QuotaPeriod | null;
+  readonly appliedAtLevel: AppliedLevel | null;
+  readonly context: QuotaContext | null;
+  readonly errorReason: QuotaErrorReason | null;
+}
+
+/** A failure recorded on a snapshot instead of stopping the sweep. */
+export interface CollectError {
+  /** `target` when nothing could be read, `service` for one service, `usage` for the usage read. */
+  readonly scope: 'target' | 'service' | 'usage';
+  readonly serviceCode: string | null;
+  /** AWS's error name (AccessDeniedException…) or headroom's code. */
+  readonly code: string;
+  /** One line: what failed, where. */
+  readonly message: string;
+  /** What to do about it, when headroom knows. */
+  readonly hint?: string | undefined;
+}
+
+/** Every quota of a target at one moment, with what could not be read. */
+export interface LimitSnapshot {
+  readonly target: Target;
+  readonly collectedAt: Date;
+  /** True when every service was read; false when any error is recorded. */
+  readonly complete: boolean;
+  readonly quotas: readonly Quota[];
+  readonly errors: readonly CollectError[];
+}
+
+/**
+ * `cloudwatch`: GetMetricData on each quota's usage metric; `utilization-report`: Service Quotas'
+ * quota utilization report (usage = utilization × applied value).
+ */
+export type UsageSource = 'cloudwatch' | 'utilization-report';
+
+/** The usage of one quota over a window: its peak, normalised to the quota's period for rates. */
+export interface UsageSample {
+  readonly serviceCode: string;
+  readonly quotaCode: string;
+  readonly value: number;
+  /** The time of the peak value, when the source gives one. */
+  readonly observedAt: Date | null;
+}
+
+/** Every usage sample of a target read in one go, with the source chosen and what failed. */
+export interface UsageSnapshot {
+  readonly target: Target;
+  readonly collectedAt: Date;
+  readonly source: UsageSource;
+  readonly windowStart: Date;
+  readonly windowEnd: Date;
+  readonly complete: boolean;
+  readonly samples: readonly UsageSample[];
+  readonly errors: readonly CollectError[];
+}
+
+export function quotaKey(quota: { serviceCode: string; quotaCode: string }): string {
+  return `${quota.serviceCode}/${quota.quotaCode}`;
+}
+
+/** Usage as a fraction of the limit (0–1, may exceed 1); null when either side is unknown or the limit is 0. */
+export function utilization(value: number | null | undefined, limit: number | null): number | null {
+  if (value === null || value === undefined || limit === null || limit <= 0) return null;
+  return value / limit;
+}
+
+const SECONDS: Record<PeriodUnit, number> = {
+  MICROSECOND: 1e-6,
+  MILLISECOND: 1e-3,
+  SECOND: 1,
+  MINUTE: 60,
+  HOUR: 3600,
+  DAY: 86_400,
+  WEEK: 604_800,
+};
+
+export function periodSeconds(period: QuotaPeriod): number {
+  return period.value * SECONDS[period.unit];
+}
