@@ -7,8 +7,11 @@
  *   POST /_sandbox/reset             zero the call counts; {"state": true} also forgets every change
  *   GET  /_sandbox/clock             the sandbox clock
  *   POST /_sandbox/clock             {"advanceSeconds": N} moves it forward (requests progress)
- *   GET  /_sandbox/config            throttling, fault rate, latency
- *   POST /_sandbox/config            {"throttle": "off", "faultRate": 0.1, "latencyMs": 20}
+ *   GET  /_sandbox/config            throttling, fault rate, latency, denials, outages
+ *   POST /_sandbox/config            {"throttle": "off", "faultRate": 0.1, "latencyMs": 20,
+ *                                     "denials": [{"operation": "ListServiceQuotas", "serviceCode": "ec2"}],
+ *                                     "outages": [{"account": "123456789012", "region": "eu-west-1"}]}
+ *   GET  /_sandbox/quotas?account=…&region=…   every catalog quota as that target holds it
  *   GET  /_sandbox/requests          every increase request with its status
  *   GET  /_sandbox/support/cases     every Support case
  *   GET  /_sandbox/sns/messages      every message published to SNS
@@ -16,8 +19,9 @@
 import type { CallCount, Metering } from './core/metering.js';
 import type { HttpReply } from './core/protocols.js';
 import type { Throttle } from './core/throttle.js';
-import { SandboxOptionError, checkSwitches } from './options.js';
+import { REGION_NAME, SandboxOptionError, checkDenialOperations, checkSwitches } from './options.js';
 import type { RuntimeConfig } from './server.js';
+import { OPERATIONS } from './services/index.js';
 import type { Account } from './world/accounts.js';
 import type { World } from './world/world.js';
 
@@ -51,7 +55,32 @@ export interface RequestInfo {
   readonly lastUpdated: string;
 }
 
+/**
+ * One quota of the catalog as a target (account, region) holds it, read from the sandbox's state
+ * rather than the wire: what ListAWSDefaultServiceQuotas and ListServiceQuotas would answer there.
+ */
+export interface QuotaTableRow {
+  readonly serviceCode: string;
+  readonly quotaCode: string;
+  readonly quotaName: string;
+  readonly global: boolean;
+  readonly adjustable: boolean;
+  readonly unit: string;
+  /** The AWS default in this region, as ListAWSDefaultServiceQuotas gives it. */
+  readonly defaultValue: number;
+  /** ListServiceQuotas' `Value`; null when it lists no value (an ErrorReason) or leaves the quota out. */
+  readonly appliedValue: number | null;
+  /** Whether ListServiceQuotas lists the quota in this region at all. */
+  readonly listed: boolean;
+  /** ListServiceQuotas' `ErrorReason.ErrorCode`, e.g. DEPENDENCY_ACCESS_DENIED_ERROR. */
+  readonly errorReason: string | null;
+  readonly hasUsageMetric: boolean;
+}
+
 class AdminInputError extends Error {}
+
+/** An admin request for something the sandbox does not have (HTTP 404). */
+class AdminNotFoundError extends Error {}
 
 export class SandboxAdmin {
   private readonly world: World;
@@ -145,8 +174,44 @@ export class SandboxAdmin {
 
   /** Changes run-time switches; `change` may come straight from JSON, so every value is checked. */
   configure(change: { readonly [K in keyof RuntimeConfig]?: unknown }): RuntimeConfig {
-    Object.assign(this.config, checkSwitches(change, this.config));
+    const checked = checkSwitches(change, this.config);
+    checkDenialOperations(checked.denials, OPERATIONS);
+    Object.assign(this.config, checked);
     return { ...this.config };
+  }
+
+  /**
+   * Every catalog quota as an account holds it in a region (global quotas from its global scope),
+   * in ListServiceQuotas' order, computed from the state the handlers read: no call is made or counted.
+   */
+  quotaTable(accountId: string, region: string): QuotaTableRow[] {
+    const account = this.world.account(accountId);
+    if (!account) throw new AdminNotFoundError(`the sandbox has no account ${JSON.stringify(accountId)}`);
+    if (!REGION_NAME.test(region)) {
+      throw new AdminInputError(
+        `region must be a region name such as us-east-1, got ${JSON.stringify(region)}`,
+      );
+    }
+    this.world.settle();
+    const { quotas, catalog } = this.world;
+    return catalog.services.flatMap((service) =>
+      service.quotas.map((quota) => {
+        const listed = quotas.listed(account, region, quota);
+        return {
+          serviceCode: quota.serviceCode,
+          quotaCode: quota.quotaCode,
+          quotaName: quota.quotaName,
+          global: quota.global,
+          adjustable: quota.adjustable,
+          unit: quota.unit,
+          defaultValue: catalog.defaultIn(quota, region),
+          appliedValue: listed?.value ?? null,
+          listed: listed !== undefined,
+          errorReason: listed?.errorReason ?? null,
+          hasUsageMetric: quota.usageMetric !== undefined,
+        };
+      }),
+    );
   }
 
   requests(): RequestInfo[] {
@@ -194,7 +259,9 @@ export class SandboxAdmin {
 
   /** Serves `/_sandbox/*`. */
   route(method: string, url: string, body: Buffer): HttpReply {
-    const path = url.split('?', 1)[0] ?? url;
+    const at = url.indexOf('?');
+    const path = at < 0 ? url : url.slice(0, at);
+    const query = new URLSearchParams(at < 0 ? '' : url.slice(at + 1));
     try {
       const input = method === 'POST' || method === 'PUT' ? parseObject(body) : {};
       const key = `${method} ${path}`;
@@ -223,6 +290,14 @@ export class SandboxAdmin {
         case 'POST /_sandbox/config':
         case 'PUT /_sandbox/config':
           return json(200, this.configure(input));
+        case 'GET /_sandbox/quotas': {
+          const account = query.get('account');
+          const region = query.get('region');
+          if (account === null || region === null) {
+            throw new AdminInputError('give the target as ?account=<12-digit id>&region=<region>');
+          }
+          return json(200, { account, region, quotas: this.quotaTable(account, region) });
+        }
         case 'GET /_sandbox/requests':
           return json(200, { requests: this.requests() });
         case 'GET /_sandbox/support/cases':
@@ -234,6 +309,7 @@ export class SandboxAdmin {
       }
     } catch (error) {
       if (error instanceof AdminInputError) return json(400, { error: error.message });
+      if (error instanceof AdminNotFoundError) return json(404, { error: error.message });
       if (error instanceof SandboxOptionError)
         return json(400, { error: `${error.option} ${error.message}` });
       throw error;

@@ -4,7 +4,7 @@
  * It imports nothing from the rest of headroom, so it cannot share a bug with what it tests.
  */
 export { startSandbox, type Sandbox, type RuntimeConfig } from './server.js';
-export type { SandboxAdmin, SandboxInfo, AccountInfo, RequestInfo } from './admin.js';
+export type { SandboxAdmin, SandboxInfo, AccountInfo, RequestInfo, QuotaTableRow } from './admin.js';
 export {
   resolveSandboxOptions,
   SandboxOptionError,
@@ -13,5 +13,7 @@ export {
   type SandboxOptions,
   type ResolvedSandboxOptions,
   type ThrottleMode,
+  type Denial,
+  type Outage,
 } from './options.js';
 export type { CallCount, Outcome } from './core/metering.js';

@@ -22,6 +22,10 @@ export interface SandboxOptions {
   faultRate?: number;
   /** Added latency per request in milliseconds. Default 0. */
   latencyMs?: number;
+  /** Calls answered with the service's access-denied error, as an IAM policy would. Default none. */
+  denials?: readonly Denial[];
+  /** Accounts and regions where every call answers the service's 503 ServiceUnavailable. Default none. */
+  outages?: readonly Outage[];
   /** Anchor of the usage series (epoch ms): series are shaped so their designed levels hold then. Default: start time. */
   startTime?: number;
   /** Check SigV4 signatures against the caller's secret. Default true. */
@@ -68,8 +72,15 @@ export const DEFAULT_REGIONS: readonly string[] = ['us-east-1', 'us-west-2', 'eu
 export const MAX_ACCOUNTS = 10_000;
 
 export class SandboxOptionError extends Error {
-  /** The option's name in startSandbox(); the CLI flag is its kebab-case form. */
-  readonly option: keyof SandboxOptions | `${keyof SandboxOptions}.${string}`;
+  /**
+   * The option's name in startSandbox(), with the member or rule at fault (`requestCaps.perRegion`,
+   * `denials[0].operation`); the CLI flag is its kebab-case form (`--deny`, `--outage` for the rules).
+   */
+  readonly option:
+    | keyof SandboxOptions
+    | `${keyof SandboxOptions}.${string}`
+    | `${keyof SandboxOptions}[${number}]`
+    | `${keyof SandboxOptions}[${number}].${string}`;
 
   constructor(option: SandboxOptionError['option'], message: string) {
     super(message);
@@ -106,11 +117,94 @@ function numberIn(option: SandboxOptionError['option'], value: unknown, min: num
   return value;
 }
 
+/**
+ * A rule of `denials`: a call is denied when it matches every field the rule gives (a rule with
+ * none denies every call).
+ */
+export interface Denial {
+  /** The calling account (after AssumeRole, the role's account), e.g. 123456789012. */
+  account?: string;
+  /** The region the call is signed for. */
+  region?: string;
+  /** The API operation, e.g. ListServiceQuotas, GetMetricData, AssumeRole. */
+  operation?: string;
+  /** The request's `ServiceCode` member (Service Quotas), e.g. ec2. */
+  serviceCode?: string;
+}
+
+/** A rule of `outages`: every call from a matching account and region is answered 503. */
+export interface Outage {
+  account?: string;
+  region?: string;
+}
+
 /** The switches that can also change while the sandbox runs (admin API). */
 export interface RuntimeSwitches {
   throttle: ThrottleMode;
   faultRate: number;
   latencyMs: number;
+  denials: readonly Denial[];
+  outages: readonly Outage[];
+}
+
+const DENIAL_FIELDS = ['account', 'region', 'operation', 'serviceCode'] as const;
+const OUTAGE_FIELDS = ['account', 'region'] as const;
+
+/** The fields of a rule, as a message lists them: `account, region or operation`. */
+function either(fields: readonly string[]): string {
+  return fields.length < 2 ? fields.join('') : `${fields.slice(0, -1).join(', ')} or ${fields.at(-1) ?? ''}`;
+}
+
+/** Checks a list of rules (`denials`, `outages`): objects of non-empty strings, with known fields only. */
+function rules<F extends string>(
+  option: 'denials' | 'outages',
+  value: unknown,
+  fields: readonly F[],
+): readonly Readonly<Partial<Record<F, string>>>[] {
+  if (!Array.isArray(value)) {
+    throw new SandboxOptionError(option, `must be a list of rules, got ${shown(value)}`);
+  }
+  // Frozen, so a rule list handed out by the admin API cannot change the sandbox's behind its back.
+  const checked = value.map((rule: unknown, index) => {
+    const at = `${option}[${index}]` as const;
+    if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) {
+      throw new SandboxOptionError(at, `must be an object with any of ${either(fields)}, got ${shown(rule)}`);
+    }
+    const fieldsGiven: Partial<Record<F, string>> = {};
+    for (const [field, given] of Object.entries(rule as Record<string, unknown>)) {
+      if (!(fields as readonly string[]).includes(field)) {
+        throw new SandboxOptionError(`${at}.${field}`, `is not a field of a rule: use ${either(fields)}`);
+      }
+      if (given === undefined) continue;
+      if (typeof given !== 'string' || given === '') {
+        throw new SandboxOptionError(`${at}.${field}`, `must be a non-empty string, got ${shown(given)}`);
+      }
+      if (field === 'account' && !/^\d{12}$/.test(given)) {
+        throw new SandboxOptionError(`${at}.${field}`, `must be a 12-digit account id, got ${shown(given)}`);
+      }
+      if (field === 'region' && !REGION_NAME.test(given)) {
+        throw new SandboxOptionError(
+          `${at}.${field}`,
+          `must be a region name such as us-east-1, got ${shown(given)}`,
+        );
+      }
+      fieldsGiven[field as F] = given;
+    }
+    return Object.freeze(fieldsGiven);
+  });
+  return Object.freeze(checked);
+}
+
+/** Names an operation no service of the sandbox has, which a denial could never match. */
+export function checkDenialOperations(denials: readonly Denial[], operations: ReadonlySet<string>): void {
+  denials.forEach((rule, index) => {
+    if (rule.operation !== undefined && !operations.has(rule.operation)) {
+      throw new SandboxOptionError(
+        `denials[${index}].operation`,
+        `must be an operation the sandbox serves, such as ListServiceQuotas, got ${shown(rule.operation)}`,
+      );
+    }
+  });
 }
 
 /** Checks a change of the run-time switches against the current ones; the values may come from JSON. */
@@ -126,6 +220,8 @@ export function checkSwitches(
     throttle,
     faultRate: numberIn('faultRate', change.faultRate ?? current.faultRate, 0, 1),
     latencyMs: numberIn('latencyMs', change.latencyMs ?? current.latencyMs, 0, 60_000),
+    denials: rules('denials', change.denials ?? current.denials, DENIAL_FIELDS),
+    outages: rules('outages', change.outages ?? current.outages, OUTAGE_FIELDS),
   };
 }
 
@@ -144,7 +240,13 @@ export function resolveSandboxOptions(
       throw new SandboxOptionError('regions', `'${region}' is not a region name such as us-east-1`);
     }
   }
-  const switches = checkSwitches(options, { throttle: 'aws', faultRate: 0, latencyMs: 0 });
+  const switches = checkSwitches(options, {
+    throttle: 'aws',
+    faultRate: 0,
+    latencyMs: 0,
+    denials: [],
+    outages: [],
+  });
   const verifySignatures: unknown = options.verifySignatures ?? true;
   if (typeof verifySignatures !== 'boolean') {
     throw new SandboxOptionError('verifySignatures', `must be true or false, got ${shown(verifySignatures)}`);

@@ -2,8 +2,9 @@
  * The sandbox's HTTP endpoint on 127.0.0.1. Every request goes through one pipeline:
  *
  *   detect protocol → check SigV4 (service and region from the scope, caller from the key) →
- *   find the operation → latency → injected fault → throttle → read and validate input →
- *   settle the clock-driven state → handler → reply in the protocol's shape
+ *   find the operation → latency → outage (503) → access denial (403) → injected fault →
+ *   throttle → read and validate input → settle the clock-driven state → handler → reply in the
+ *   protocol's shape
  *
  * and is counted by service, operation and outcome. `/_sandbox/*` is the admin API.
  */
@@ -36,9 +37,10 @@ import {
   type ResolvedSandboxOptions,
   type RuntimeSwitches,
   type SandboxOptions,
+  checkDenialOperations,
   resolveSandboxOptions,
 } from './options.js';
-import { SERVICES } from './services/index.js';
+import { OPERATIONS, SERVICES } from './services/index.js';
 import type { Caller } from './world/credentials.js';
 import { World } from './world/world.js';
 
@@ -75,7 +77,13 @@ class SandboxServer {
   constructor(world: World, options: ResolvedSandboxOptions) {
     this.world = world;
     this.options = options;
-    this.config = { throttle: options.throttle, faultRate: options.faultRate, latencyMs: options.latencyMs };
+    this.config = {
+      throttle: options.throttle,
+      faultRate: options.faultRate,
+      latencyMs: options.latencyMs,
+      denials: options.denials,
+      outages: options.outages,
+    };
     this.#faults = randomStream(options.seed ^ 0x5eed);
     for (const service of SERVICES) this.#bySigningName.set(service.signingName, service);
   }
@@ -165,6 +173,12 @@ class SandboxServer {
     const svc = resolved.service;
 
     try {
+      const down = this.config.outages.some(
+        (o) => (o.account ?? caller.account.id) === caller.account.id && (o.region ?? region) === region,
+      );
+      if (down) throw svc.dialect.serviceUnavailable();
+      const denial = this.#denial(resolved, caller, region, family, body, form);
+      if (denial) throw denial;
       if (this.config.faultRate > 0 && this.#faults() < this.config.faultRate) {
         throw this.#faults() < 0.5 ? svc.dialect.internalFailure() : svc.dialect.serviceUnavailable();
       }
@@ -205,6 +219,45 @@ class SandboxServer {
       const outcome: Outcome = throttled ? 'throttled' : error.status >= 500 ? 'fault' : 'client_error';
       return this.#fail(family, svc, operationName, outcome, error, requestId);
     }
+  }
+
+  /**
+   * The service's access-denied error when a denial rule matches the call, in AWS's words:
+   * `User: <caller> is not authorized to perform: <prefix>:<Operation>`. A rule's serviceCode is
+   * read from the raw request, before its input is validated.
+   */
+  #denial(
+    { service, operationName, operation }: Resolved,
+    caller: Caller,
+    region: string,
+    family: WireFamily,
+    body: Buffer,
+    form: URLSearchParams | undefined,
+  ): AwsError | undefined {
+    const { denials } = this.config;
+    if (denials.length === 0) return undefined;
+    let json: Record<string, unknown> | undefined;
+    const member = (name: string): string | undefined => {
+      if (family === 'query') return form?.get(name) ?? undefined;
+      json ??= jsonObject(body);
+      const value = json[name];
+      return typeof value === 'string' ? value : undefined;
+    };
+    const denied = denials.some(
+      (d) =>
+        (d.account ?? caller.account.id) === caller.account.id &&
+        (d.region ?? region) === region &&
+        (d.operation ?? operationName) === operationName &&
+        (d.serviceCode === undefined || d.serviceCode === member('ServiceCode')),
+    );
+    if (!denied) return undefined;
+    const action = `${service.actionPrefix ?? service.signingName}:${operationName}`;
+    const resource = operation.resourceMember === undefined ? undefined : member(operation.resourceMember);
+    return service.dialect.accessDenied(
+      `User: ${caller.arn} is not authorized to perform: ${action}` +
+        (resource === undefined ? '' : ` on resource: ${resource}`) +
+        ` because no identity-based policy allows the ${action} action`,
+    );
   }
 
   /** Counts a failed call under the code its client sees, and writes the protocol's error reply. */
@@ -305,6 +358,18 @@ function parseJsonBody(body: Buffer, service: ServiceDefinition): unknown {
   }
 }
 
+/** A JSON body's top-level object, or an empty one when the body is not a JSON object. */
+function jsonObject(body: Buffer): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
+  }
+}
+
 /** Query-protocol parameters: the form body, or the URL's query string for GET. */
 function queryParams(
   url: string,
@@ -362,6 +427,7 @@ function send(res: ServerResponse, reply: HttpReply, wallNow: number): void {
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const resolved = resolveSandboxOptions(options);
+  checkDenialOperations(resolved.denials, OPERATIONS);
   const world = new World(resolved, new SandboxClock(options.wallClock));
   const server = new SandboxServer(world, resolved);
   let url = '';

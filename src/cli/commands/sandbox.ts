@@ -31,6 +31,34 @@ function regionList(value: string): string[] {
   return regions;
 }
 
+/**
+ * One rule of `--deny` or `--outage`: `key=value` pairs separated by commas, e.g.
+ * `operation=ListServiceQuotas,serviceCode=ec2`. The sandbox checks the keys and values.
+ */
+function ruleOf(value: string): Record<string, string> {
+  const pairs = value
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  if (pairs.length === 0) throw new InvalidArgumentError('expected key=value pairs separated by commas.');
+  const entries: [string, string][] = [];
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    const key = pair.slice(0, Math.max(at, 0)).trim();
+    if (at < 0 || key === '') {
+      throw new InvalidArgumentError(`expected key=value pairs separated by commas, got '${pair}'.`);
+    }
+    if (entries.some(([k]) => k === key)) throw new InvalidArgumentError(`'${key}' is given twice.`);
+    entries.push([key, pair.slice(at + 1).trim()]);
+  }
+  // fromEntries defines own properties, so even a key such as __proto__ reaches the sandbox's check.
+  return Object.fromEntries(entries);
+}
+
+function collectRule(value: string, previous: Record<string, string>[]): Record<string, string>[] {
+  return [...previous, ruleOf(value)];
+}
+
 interface SandboxFlags {
   port: number;
   accounts: number;
@@ -40,11 +68,28 @@ interface SandboxFlags {
   throttle: 'aws' | 'off';
   faultRate: number;
   latencyMs: number;
+  deny?: Record<string, string>[];
+  outage?: Record<string, string>[];
 }
 
-/** The flag of a sandbox option: its kebab-case form (`pageSize` → `--page-size`). */
+/** The flags of the options that are lists of rules, and are given once per rule. */
+const RULE_FLAGS: Record<string, string> = { denials: '--deny', outages: '--outage' };
+
+/** The flag of a sandbox option: its kebab-case form (`pageSize` → `--page-size`), or a rule flag. */
 function flagOf(option: string): string {
-  return `--${(option.split('.')[0] ?? option).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  const name = option.split(/[.[]/)[0] ?? option;
+  return RULE_FLAGS[name] ?? `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/**
+ * How a bad option reads on the command line: `option --deny rule 2: operation must be …` for a
+ * rule (`denials[1].operation`), `option --page-size must be …` for the rest.
+ */
+function usageOf(error: SandboxOptionError): string {
+  const rule = /^\w+\[(\d+)\](?:\.(.+))?$/.exec(error.option);
+  if (!rule) return `option ${flagOf(error.option)} ${error.message}`;
+  const [, index = '0', field] = rule;
+  return `option ${flagOf(error.option)} rule ${Number(index) + 1}: ${field === undefined ? '' : `${field} `}${error.message}`;
 }
 
 /** Starts the sandbox from parsed flags; a bad value is a UsageError naming the flag. */
@@ -57,13 +102,15 @@ export async function runSandbox(flags: SandboxFlags): Promise<Sandbox> {
     throttle: flags.throttle,
     faultRate: flags.faultRate,
     latencyMs: flags.latencyMs,
+    denials: flags.deny ?? [],
+    outages: flags.outage ?? [],
     ...(flags.pageSize === undefined ? {} : { pageSize: flags.pageSize }),
   };
   try {
     return await startSandbox(options);
   } catch (error) {
     if (error instanceof SandboxOptionError) {
-      throw new UsageError(`option ${flagOf(error.option)} ${error.message}`);
+      throw new UsageError(usageOf(error));
     }
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new EnvironmentError(
@@ -79,6 +126,14 @@ export async function runSandbox(flags: SandboxFlags): Promise<Sandbox> {
   }
 }
 
+/** A rule as its flag spells it: `operation=ListServiceQuotas,serviceCode=ec2`; `every call` for none. */
+function ruleText(rule: object): string {
+  const pairs = (Object.entries(rule) as [string, unknown][]).filter(
+    (pair): pair is [string, string] => typeof pair[1] === 'string',
+  );
+  return pairs.length === 0 ? 'every call' : pairs.map(([key, value]) => `${key}=${value}`).join(',');
+}
+
 function banner(sandbox: Sandbox): string {
   const info = sandbox.admin.info();
   const [first] = info.accounts;
@@ -86,6 +141,8 @@ function banner(sandbox: Sandbox): string {
     `headroom sandbox listening on ${info.url}`,
     `  seed ${info.seed}, organisation ${info.organizationId}, regions ${info.regions.join(', ')}`,
     `  ${info.catalog.quotas} quotas in ${info.catalog.services} services, ${info.catalog.withUsageMetric} with a usage metric`,
+    ...info.config.denials.map((rule) => `  access denied: ${ruleText(rule)}`),
+    ...info.config.outages.map((rule) => `  outage (503): ${ruleText(rule)}`),
     '',
     '  account        name              access key id          secret access key',
     ...info.accounts
@@ -130,6 +187,18 @@ export function registerSandbox(program: Command): void {
     )
     .option('--fault-rate <share>', 'share of requests answered with a 5xx fault, 0 to 1', decimal, 0)
     .option('--latency-ms <ms>', 'latency added to every request', decimal, 0)
+    .option(
+      '--deny <rule>',
+      'answer matching calls with the service’s access-denied error, e.g. operation=ListServiceQuotas,serviceCode=ec2,account=123456789012 (keys account, region, operation, serviceCode; repeatable)',
+      collectRule,
+      [],
+    )
+    .option(
+      '--outage <rule>',
+      'answer every call from a matching target with 503, e.g. account=123456789012,region=eu-west-1 (repeatable)',
+      collectRule,
+      [],
+    )
     .action(async (flags: SandboxFlags) => {
       const sandbox = await runSandbox(flags);
       process.stdout.write(`${banner(sandbox)}\n`);

@@ -42,12 +42,14 @@ export class AwsError extends Error {
 
 /**
  * The errors every service answers in its own words: input that does not validate, throttling,
- * and injected server faults. Each service names its own (see services/*).
+ * a call IAM denies, and injected server faults. Each service names its own (see services/*).
  */
 export interface ErrorDialect {
   validation(message: string): AwsError;
   serialization(message: string): AwsError;
   throttling(): AwsError;
+  /** 403: the caller may not perform the action (`User: … is not authorized to perform: …`). */
+  accessDenied(message: string): AwsError;
   internalFailure(): AwsError;
   serviceUnavailable(): AwsError;
 }
@@ -56,6 +58,8 @@ export interface ErrorDialect {
 export function jsonDialect(options: {
   throttling: () => AwsError;
   internalFailure: () => AwsError;
+  /** Default: `AccessDeniedException`, 403, as Service Quotas and Organizations model it. */
+  accessDenied?: (message: string) => AwsError;
   messageKey?: 'Message' | 'message';
 }): ErrorDialect {
   const messageKey = options.messageKey ?? 'message';
@@ -63,6 +67,10 @@ export function jsonDialect(options: {
     validation: (message) => new AwsError('ValidationException', message, 400, { messageKey }),
     serialization: (message) => new AwsError('SerializationException', message, 400, { messageKey }),
     throttling: options.throttling,
+    accessDenied:
+      options.accessDenied ??
+      ((message) =>
+        new AwsError('AccessDeniedException', message, 403, { messageKey, queryCode: 'AccessDenied' })),
     internalFailure: options.internalFailure,
     serviceUnavailable: () =>
       new AwsError('ServiceUnavailableException', 'Service is unavailable, please retry.', 503, {
@@ -84,6 +92,8 @@ export function rateExceeded(): AwsError {
 export function queryDialect(options: {
   throttling: () => AwsError;
   internalFailure: () => AwsError;
+  /** Default: `AccessDenied`, 403 (STS, CloudWatch; in CloudWatch's JSON, Coral's AccessDeniedException). */
+  accessDenied?: (message: string) => AwsError;
 }): ErrorDialect {
   return {
     validation: (message) =>
@@ -97,6 +107,13 @@ export function queryDialect(options: {
         messageKey: 'message',
       }),
     throttling: options.throttling,
+    accessDenied:
+      options.accessDenied ??
+      ((message) =>
+        new AwsError('AccessDeniedException', message, 403, {
+          queryCode: 'AccessDenied',
+          messageKey: 'message',
+        })),
     internalFailure: options.internalFailure,
     serviceUnavailable: () =>
       new AwsError('ServiceUnavailableException', 'Service is unavailable, please retry.', 503, {

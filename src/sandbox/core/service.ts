@@ -35,6 +35,8 @@ export interface OperationDefinition {
   readonly input: StructureShape;
   readonly handler: Handler;
   readonly rate: RateLimit | ((ctx: RequestContext) => RateLimit);
+  /** The input member naming the resource an access denial names (`on resource: …`), e.g. RoleArn. */
+  readonly resourceMember?: string;
 }
 
 export interface JsonProtocol {
@@ -52,6 +54,8 @@ export interface QueryProtocol {
 export interface ServiceDefinition {
   /** The SigV4 signing name, which is also how requests are routed: `servicequotas`, `monitoring`. */
   readonly signingName: string;
+  /** The IAM action prefix, when it is not the signing name (CloudWatch: `cloudwatch`). */
+  readonly actionPrefix?: string;
   readonly json?: JsonProtocol;
   readonly query?: QueryProtocol;
   readonly dialect: ErrorDialect;

@@ -15,3 +15,6 @@ export const SERVICES: readonly ServiceDefinition[] = [
   support,
   sns,
 ];
+
+/** Every operation name any service serves (what a denial rule's `operation` may name). */
+export const OPERATIONS: ReadonlySet<string> = new Set(SERVICES.flatMap((s) => Object.keys(s.operations)));

@@ -88,6 +88,7 @@ const GET_METRIC_DATA_RATE_QUOTA = 'L-5E141212';
 
 export const cloudWatch: ServiceDefinition = {
   signingName: 'monitoring',
+  actionPrefix: 'cloudwatch',
   json: { version: '1.0', targetPrefix: 'GraniteServiceVersion20100801', queryCompatible: true },
   query: { apiVersion: '2010-08-01', xmlNamespace: 'http://monitoring.amazonaws.com/doc/2010-08-01/' },
   dialect: cloudWatchDialect,

@@ -33,5 +33,6 @@ export const unknownQuota = (serviceCode: string, quotaCode: string): AwsError =
 
 export const serviceQuotasDialect: ErrorDialect = jsonDialect({
   throttling: () => new AwsError('TooManyRequestsException', 'Rate exceeded', 429),
+  accessDenied,
   internalFailure: () => new AwsError('ServiceException', 'Something went wrong. Please retry.', 500),
 });

@@ -115,12 +115,10 @@ function serviceQuota(
 
 /** The quota as the account has it, or undefined where AWS has no applied value to show. */
 function appliedServiceQuota(ctx: RequestContext, quota: CatalogQuota): Record<string, unknown> | undefined {
-  const { quotas } = ctx.world;
+  const listed = ctx.world.quotas.listed(ctx.account, ctx.region, quota);
+  if (!listed) return undefined;
   const arn = appliedQuotaArn(ctx.region, ctx.account.id, quota);
-  const errorReason = quotas.errorReason(ctx.account, ctx.region, quota);
-  if (errorReason !== undefined) return serviceQuota(quota, undefined, arn, errorReason);
-  const value = quotas.applied(ctx.account, ctx.region, quota);
-  return value === undefined ? undefined : serviceQuota(quota, value, arn);
+  return serviceQuota(quota, listed.value, arn, listed.errorReason);
 }
 
 function defaultServiceQuota(ctx: RequestContext, quota: CatalogQuota): Record<string, unknown> {

@@ -243,6 +243,21 @@ export class ServiceQuotasState {
     return this.target(account, region, quota).errorReasons.get(quota.index);
   }
 
+  /**
+   * What ListServiceQuotas shows of a quota: its applied value, or no value and an ErrorReason;
+   * undefined when it leaves the quota out (AWS has no applied value to show).
+   */
+  listed(
+    account: Account,
+    region: string,
+    quota: CatalogQuota,
+  ): { value: number | undefined; errorReason: ErrorReasonCode | undefined } | undefined {
+    const errorReason = this.errorReason(account, region, quota);
+    if (errorReason !== undefined) return { value: undefined, errorReason };
+    const value = this.applied(account, region, quota);
+    return value === undefined ? undefined : { value, errorReason: undefined };
+  }
+
   /** The value a request raises from: the applied value, else the default. */
   currentValue(account: Account, region: string, quota: CatalogQuota): number {
     return this.applied(account, region, quota) ?? this.catalog.defaultIn(quota, region);

@@ -97,6 +97,11 @@ export const sns: ServiceDefinition = {
         queryCode: 'Throttled',
         messageKey: 'message',
       }),
+    accessDenied: (message) =>
+      new AwsError('AuthorizationErrorException', message, 403, {
+        queryCode: 'AuthorizationError',
+        messageKey: 'message',
+      }),
     internalFailure: () =>
       new AwsError('InternalErrorException', 'An internal error occurred.', 500, {
         queryCode: 'InternalError',

@@ -31,11 +31,8 @@ const assumeRole: Handler = (ctx, input) => {
   }
   const target = ctx.world.account(match[1] ?? '');
   if (!target) {
-    throw new AwsError(
-      'AccessDeniedException',
+    throw stsDialect.accessDenied(
       `User: ${ctx.caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
-      403,
-      { queryCode: 'AccessDenied', messageKey: 'message' },
     );
   }
   const durationSeconds = (input.DurationSeconds as number | undefined) ?? 3600;
@@ -91,6 +88,7 @@ export const sts: ServiceDefinition = {
       ),
       handler: assumeRole,
       rate: { perSecond: 600, burst: 0 },
+      resourceMember: 'RoleArn',
     },
   },
 };
