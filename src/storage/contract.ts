@@ -1,0 +1,808 @@
+/**
+ * What every store adapter must do, as one Vitest suite: each adapter's test file calls
+ * `runStoreContract` with a factory for fresh, empty stores (drizzle's shared dialect suites,
+ * hono's `common.case.test.ts`). Only the port is used here, never an adapter's insides.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StorageError } from '../domain/errors.js';
+import type { CollectError, LimitSnapshot, Quota, UsageSample, UsageSnapshot } from '../domain/quota.js';
+import type { Target } from '../domain/target.js';
+import type { ApiCallStat, DefaultsSnapshot, Store } from './port.js';
+
+const ACCOUNT = '123456789012';
+const OTHER_ACCOUNT = '210987654321';
+const US_EAST_1: Target = { accountId: ACCOUNT, region: 'us-east-1' };
+const EU_WEST_1: Target = { accountId: ACCOUNT, region: 'eu-west-1' };
+const OTHER_US_EAST_1: Target = { accountId: OTHER_ACCOUNT, region: 'us-east-1' };
+
+const T0 = Date.parse('2026-11-20T06:00:00.000Z');
+/** A time `minutes` after T0. */
+function at(minutes: number): Date {
+  return new Date(T0 + minutes * 60_000);
+}
+
+function arn(target: Target, service: string, quota: string): string {
+  return `arn:aws:servicequotas:${target.region}:${target.accountId}:${service}/${quota}`;
+}
+
+/** Realistic quotas of one target, covering every field and every kind of null. */
+function quotasOf(target: Target): Quota[] {
+  const ec2OnDemand: Quota = {
+    serviceCode: 'ec2',
+    serviceName: 'Amazon Elastic Compute Cloud (Amazon EC2)',
+    quotaCode: 'L-1216C47A',
+    quotaName: 'Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances',
+    quotaArn: arn(target, 'ec2', 'L-1216C47A'),
+    value: 1152,
+    source: 'applied',
+    defaultValue: 5,
+    unit: 'None',
+    adjustable: true,
+    global: false,
+    usageMetric: {
+      namespace: 'AWS/Usage',
+      name: 'ResourceCount',
+      dimensions: { Class: 'Standard/OnDemand', Resource: 'vCPU', Service: 'EC2', Type: 'Resource' },
+      statistic: 'Maximum',
+    },
+    period: null,
+    appliedAtLevel: 'ACCOUNT',
+    context: null,
+    errorReason: null,
+  };
+  const iamRoles: Quota = {
+    serviceCode: 'iam',
+    serviceName: 'AWS Identity and Access Management (IAM)',
+    quotaCode: 'L-FE177D64',
+    quotaName: 'Roles per account',
+    // Global quotas carry no region in their ARN.
+    quotaArn: `arn:aws:servicequotas::${target.accountId}:iam/L-FE177D64`,
+    value: 1000,
+    source: 'default',
+    defaultValue: 1000,
+    unit: 'None',
+    adjustable: true,
+    global: true,
+    usageMetric: null,
+    period: null,
+    appliedAtLevel: null,
+    context: null,
+    errorReason: null,
+  };
+  const ebsGp2: Quota = {
+    serviceCode: 'ebs',
+    serviceName: 'Amazon Elastic Block Store (Amazon EBS)',
+    quotaCode: 'L-D18FCD1D',
+    quotaName: 'Storage for General Purpose SSD (gp2) volumes, in TiB',
+    quotaArn: null,
+    value: null,
+    source: 'default',
+    defaultValue: null,
+    unit: 'None',
+    adjustable: true,
+    global: false,
+    usageMetric: null,
+    period: null,
+    appliedAtLevel: null,
+    context: null,
+    errorReason: {
+      code: 'DEPENDENCY_ACCESS_DENIED_ERROR',
+      message: 'The calling identity does not have the required permissions.',
+    },
+  };
+  const getMetricDataRate: Quota = {
+    serviceCode: 'monitoring',
+    serviceName: 'Amazon CloudWatch',
+    quotaCode: 'L-5E141212',
+    quotaName: 'Rate of GetMetricData requests',
+    quotaArn: arn(target, 'monitoring', 'L-5E141212'),
+    value: 62.5,
+    source: 'applied',
+    defaultValue: 50,
+    unit: 'None',
+    adjustable: true,
+    global: false,
+    usageMetric: {
+      namespace: 'AWS/Usage',
+      name: 'CallCount',
+      dimensions: { Class: 'None', Resource: 'GetMetricData', Service: 'CloudWatch', Type: 'API' },
+      statistic: 'Sum',
+    },
+    period: { value: 1, unit: 'SECOND' },
+    appliedAtLevel: 'ACCOUNT',
+    context: null,
+    errorReason: null,
+  };
+  const lambdaConcurrency = {
+    serviceCode: 'lambda',
+    serviceName: 'AWS Lambda',
+    quotaCode: 'L-B99A9384',
+    quotaName: 'Concurrent executions',
+    quotaArn: arn(target, 'lambda', 'L-B99A9384'),
+    source: 'applied',
+    defaultValue: 1000,
+    unit: 'None',
+    adjustable: true,
+    global: false,
+    usageMetric: null,
+    period: null,
+    errorReason: null,
+  } as const;
+  // The same quota at two levels: the account's value, then one function's (QuotaContext).
+  const lambdaAccount: Quota = {
+    ...lambdaConcurrency,
+    value: 3000,
+    appliedAtLevel: 'ACCOUNT',
+    context: null,
+  };
+  const lambdaFunction: Quota = {
+    ...lambdaConcurrency,
+    value: 400,
+    appliedAtLevel: 'RESOURCE',
+    context: {
+      scope: 'RESOURCE',
+      scopeType: 'AWS::Lambda::Function',
+      contextId: `arn:aws:lambda:${target.region}:${target.accountId}:function:checkout`,
+    },
+  };
+  // Saved out of order on purpose.
+  return [lambdaAccount, iamRoles, ec2OnDemand, lambdaFunction, getMetricDataRate, ebsGp2];
+}
+
+function byCodes(
+  a: { serviceCode: string; quotaCode: string },
+  b: { serviceCode: string; quotaCode: string },
+) {
+  const key = (q: typeof a) => `${q.serviceCode}\u0000${q.quotaCode}`;
+  return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+}
+
+/** `count` plausible quotas over a dozen services, the same names and metrics in every target. */
+function manyQuotas(target: Target, count: number): Quota[] {
+  const services = ['apigateway', 'dynamodb', 'ebs', 'ec2', 'ecs', 'eks', 'elasticloadbalancing', 'iam'];
+  return Array.from({ length: count }, (_, i): Quota => {
+    const serviceCode = services[i % services.length] ?? 'ec2';
+    const quotaCode = `L-${(0x10000000 + i * 7919).toString(16).toUpperCase()}`;
+    return {
+      serviceCode,
+      serviceName: `Service ${serviceCode}`,
+      quotaCode,
+      quotaName: `Quota ${i} of ${serviceCode}`,
+      quotaArn: arn(target, serviceCode, quotaCode),
+      value: i % 10 === 0 ? null : i * 5,
+      source: i % 3 === 0 ? 'default' : 'applied',
+      defaultValue: i % 10 === 0 ? null : i * 4,
+      unit: i % 5 === 0 ? 'Count' : 'None',
+      adjustable: i % 2 === 0,
+      global: serviceCode === 'iam',
+      usageMetric:
+        i % 4 === 0
+          ? {
+              namespace: 'AWS/Usage',
+              name: 'ResourceCount',
+              dimensions: { Class: 'None', Resource: `R${i}`, Service: serviceCode, Type: 'Resource' },
+              statistic: 'Maximum',
+            }
+          : null,
+      period: i % 9 === 0 ? { value: 1, unit: 'SECOND' } : null,
+      appliedAtLevel: i % 2 === 0 ? 'ACCOUNT' : null,
+      context: null,
+      errorReason:
+        i % 10 === 0 ? { code: 'SERVICE_QUOTA_NOT_AVAILABLE_ERROR', message: 'not available' } : null,
+    };
+  });
+}
+
+const SERVICE_ERROR: CollectError = {
+  scope: 'service',
+  serviceCode: 'sagemaker',
+  code: 'AccessDeniedException',
+  message: 'User is not authorized to perform: servicequotas:ListServiceQuotas',
+};
+
+function limitSnapshot(
+  target: Target,
+  collectedAt: Date,
+  quotas: readonly Quota[] = quotasOf(target),
+): LimitSnapshot {
+  return { target, collectedAt, complete: false, quotas, errors: [SERVICE_ERROR] };
+}
+
+/** The snapshot as the store must give it back: quotas by service code, then quota code. */
+function sorted(snapshot: LimitSnapshot): LimitSnapshot {
+  return { ...snapshot, quotas: [...snapshot.quotas].sort(byCodes) };
+}
+
+function usageSnapshot(target: Target, collectedAt: Date, samples: readonly UsageSample[]): UsageSnapshot {
+  return {
+    target,
+    collectedAt,
+    source: 'cloudwatch',
+    windowStart: new Date(collectedAt.getTime() - 3_600_000),
+    windowEnd: collectedAt,
+    complete: true,
+    samples,
+    errors: [],
+  };
+}
+
+function ec2Usage(value: number, observedAt: Date | null): UsageSample {
+  return { serviceCode: 'ec2', quotaCode: 'L-1216C47A', value, observedAt };
+}
+
+function defaultsSnapshot(region: string, collectedAt: Date): DefaultsSnapshot {
+  const defaults = quotasOf({ accountId: '', region })
+    .filter((quota) => quota.context === null)
+    .map((quota): Quota => ({
+      ...quota,
+      source: 'default',
+      value: quota.defaultValue,
+      appliedAtLevel: null,
+    }));
+  return {
+    region,
+    collectedAt,
+    services: [
+      { serviceCode: 'ec2', serviceName: 'Amazon Elastic Compute Cloud (Amazon EC2)' },
+      { serviceCode: 'iam', serviceName: 'AWS Identity and Access Management (IAM)' },
+      { serviceCode: 'lambda', serviceName: 'AWS Lambda' },
+      { serviceCode: 'sagemaker', serviceName: 'Amazon SageMaker' },
+    ],
+    unread: ['sagemaker'],
+    quotas: defaults,
+    complete: false,
+    failedServices: [{ ...SERVICE_ERROR, serviceCode: 'lambda' }],
+  };
+}
+
+function apiCall(overrides: Partial<ApiCallStat>): ApiCallStat {
+  return {
+    at: at(0),
+    runId: 'run-1',
+    accountId: ACCOUNT,
+    region: 'us-east-1',
+    service: 'service-quotas',
+    operation: 'ListServiceQuotas',
+    calls: 42,
+    attempts: 45,
+    throttled: 3,
+    failed: 0,
+    durationMs: 1234.5,
+    ...overrides,
+  };
+}
+
+/**
+ * Runs the store contract against fresh stores from `makeStore` (each test gets its own and
+ * closes it).
+ *
+ * @example
+ * runStoreContract('sqlite :memory:', () => openSqliteStore(':memory:'));
+ */
+export function runStoreContract(name: string, makeStore: () => Promise<Store>): void {
+  describe(`store contract: ${name}`, () => {
+    let store: Store;
+
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe('targets', () => {
+      it('lists recorded targets by account, then region, with their name and sightings', async () => {
+        expect(await store.listTargets()).toEqual([]);
+        await store.upsertTargets([
+          { target: OTHER_US_EAST_1, accountName: 'payments-prod', seenAt: at(1) },
+          { target: US_EAST_1, accountName: 'platform-prod', seenAt: at(2) },
+          { target: EU_WEST_1, accountName: 'platform-prod', seenAt: at(3) },
+        ]);
+        expect(await store.listTargets()).toStrictEqual([
+          { ...EU_WEST_1, accountName: 'platform-prod', firstSeen: at(3), lastSeen: at(3) },
+          { ...US_EAST_1, accountName: 'platform-prod', firstSeen: at(2), lastSeen: at(2) },
+          { ...OTHER_US_EAST_1, accountName: 'payments-prod', firstSeen: at(1), lastSeen: at(1) },
+        ]);
+      });
+
+      it('refreshes the name and lastSeen of a known target and keeps its firstSeen', async () => {
+        await store.upsertTargets([{ target: US_EAST_1, accountName: 'platform', seenAt: at(0) }]);
+        await store.upsertTargets([{ target: US_EAST_1, accountName: 'platform-prod', seenAt: at(60) }]);
+        expect(await store.listTargets()).toStrictEqual([
+          { ...US_EAST_1, accountName: 'platform-prod', firstSeen: at(0), lastSeen: at(60) },
+        ]);
+      });
+
+      it('keeps a known account name when a later sighting has none', async () => {
+        await store.upsertTargets([{ target: US_EAST_1, accountName: 'platform-prod', seenAt: at(0) }]);
+        await store.upsertTargets([{ target: US_EAST_1, accountName: null, seenAt: at(60) }]);
+        const [listed] = await store.listTargets();
+        expect(listed).toMatchObject({ accountName: 'platform-prod', lastSeen: at(60) });
+      });
+
+      it('takes a target listed twice in one call once, with its last sighting', async () => {
+        await store.upsertTargets([
+          { target: US_EAST_1, accountName: 'platform', seenAt: at(0) },
+          { target: US_EAST_1, accountName: 'platform-prod', seenAt: at(5) },
+        ]);
+        expect(await store.listTargets()).toStrictEqual([
+          { ...US_EAST_1, accountName: 'platform-prod', firstSeen: at(0), lastSeen: at(5) },
+        ]);
+      });
+
+      it('does not list a target known only from its snapshots', async () => {
+        await store.saveLimitSnapshot(limitSnapshot(US_EAST_1, at(0)));
+        await store.saveUsageSnapshot(usageSnapshot(EU_WEST_1, at(0), [ec2Usage(1, null)]));
+        expect(await store.listTargets()).toEqual([]);
+        await store.upsertTargets([{ target: US_EAST_1, accountName: null, seenAt: at(9) }]);
+        expect(await store.listTargets()).toStrictEqual([
+          { ...US_EAST_1, accountName: null, firstSeen: at(9), lastSeen: at(9) },
+        ]);
+      });
+    });
+
+    describe('limit snapshots', () => {
+      it('has none for a target never saved', async () => {
+        await store.saveLimitSnapshot(limitSnapshot(US_EAST_1, at(0)));
+        expect(await store.latestLimitSnapshot(EU_WEST_1)).toBeUndefined();
+        expect(await store.latestLimitSnapshot(OTHER_US_EAST_1)).toBeUndefined();
+      });
+
+      it('gives back every field of every quota, and the errors', async () => {
+        const snapshot = limitSnapshot(US_EAST_1, at(0));
+        await store.saveLimitSnapshot(snapshot);
+        const back = await store.latestLimitSnapshot(US_EAST_1);
+        expect(back).toStrictEqual(sorted(snapshot));
+        // Spot checks, so a failure names the field.
+        const quota = (code: string, level: string | null = null) =>
+          back?.quotas.find((q) => q.quotaCode === code && (level === null || q.appliedAtLevel === level));
+        expect(quota('L-1216C47A')?.usageMetric?.dimensions).toStrictEqual({
+          Class: 'Standard/OnDemand',
+          Resource: 'vCPU',
+          Service: 'EC2',
+          Type: 'Resource',
+        });
+        expect(quota('L-1216C47A')?.quotaArn).toBe(
+          'arn:aws:servicequotas:us-east-1:123456789012:ec2/L-1216C47A',
+        );
+        expect(quota('L-FE177D64')).toMatchObject({
+          global: true,
+          quotaArn: `arn:aws:servicequotas::${ACCOUNT}:iam/L-FE177D64`,
+        });
+        expect(quota('L-D18FCD1D')).toMatchObject({
+          value: null,
+          defaultValue: null,
+          quotaArn: null,
+          errorReason: { code: 'DEPENDENCY_ACCESS_DENIED_ERROR' },
+        });
+        expect(quota('L-5E141212')).toMatchObject({ value: 62.5, period: { value: 1, unit: 'SECOND' } });
+        expect(quota('L-B99A9384', 'RESOURCE')?.context?.scopeType).toBe('AWS::Lambda::Function');
+        expect(back?.errors).toStrictEqual([SERVICE_ERROR]);
+        expect(back?.complete).toBe(false);
+        expect(back?.collectedAt).toStrictEqual(at(0));
+      });
+
+      it('orders quotas by service code, then quota code; rows of one quota code keep their saved order', async () => {
+        await store.saveLimitSnapshot(limitSnapshot(US_EAST_1, at(0)));
+        const back = await store.latestLimitSnapshot(US_EAST_1);
+        expect(back?.quotas.map((q) => `${q.serviceCode}/${q.quotaCode}/${q.appliedAtLevel ?? '-'}`)).toEqual(
+          [
+            'ebs/L-D18FCD1D/-',
+            'ec2/L-1216C47A/ACCOUNT',
+            'iam/L-FE177D64/-',
+            'lambda/L-B99A9384/ACCOUNT',
+            'lambda/L-B99A9384/RESOURCE',
+            'monitoring/L-5E141212/ACCOUNT',
+          ],
+        );
+      });
+
+      it('gives the newest by collectedAt, not the last saved', async () => {
+        const newer = limitSnapshot(US_EAST_1, at(120), quotasOf(US_EAST_1).slice(0, 2));
+        const older = limitSnapshot(US_EAST_1, at(60), quotasOf(US_EAST_1).slice(2));
+        await store.saveLimitSnapshot(newer);
+        await store.saveLimitSnapshot(older);
+        expect(await store.latestLimitSnapshot(US_EAST_1)).toStrictEqual(sorted(newer));
+      });
+
+      it('gives the last saved of two snapshots with the same collectedAt', async () => {
+        const first = limitSnapshot(US_EAST_1, at(0), quotasOf(US_EAST_1).slice(0, 2));
+        const second = limitSnapshot(US_EAST_1, at(0), quotasOf(US_EAST_1).slice(0, 3));
+        await store.saveLimitSnapshot(first);
+        await store.saveLimitSnapshot(second);
+        expect(await store.latestLimitSnapshot(US_EAST_1)).toStrictEqual(sorted(second));
+        expect(await store.cacheEntries()).toMatchObject([{ target: US_EAST_1, quotaCount: 3 }]);
+      });
+
+      it('keeps targets apart: same account in another region, another account in the same region', async () => {
+        const snapshots = [US_EAST_1, EU_WEST_1, OTHER_US_EAST_1].map((target, i) =>
+          limitSnapshot(target, at(i), quotasOf(target).slice(i)),
+        );
+        for (const snapshot of snapshots) await store.saveLimitSnapshot(snapshot);
+        for (const snapshot of snapshots) {
+          expect(await store.latestLimitSnapshot(snapshot.target)).toStrictEqual(sorted(snapshot));
+        }
+      });
+
+      it('gives each target the metadata it was saved with when targets disagree', async () => {
+        const renamed = quotasOf(EU_WEST_1).map((quota): Quota => {
+          if (quota.quotaCode === 'L-1216C47A') {
+            return {
+              ...quota,
+              quotaName: 'Running On-Demand Standard instances',
+              adjustable: false,
+              unit: 'Count',
+            };
+          }
+          return quota.period === null ? quota : { ...quota, period: { value: 1, unit: 'MINUTE' } };
+        });
+        await store.saveLimitSnapshot(limitSnapshot(US_EAST_1, at(0)));
+        await store.saveLimitSnapshot(limitSnapshot(EU_WEST_1, at(1), renamed));
+        expect(await store.latestLimitSnapshot(US_EAST_1)).toStrictEqual(
+          sorted(limitSnapshot(US_EAST_1, at(0))),
+        );
+        expect(await store.latestLimitSnapshot(EU_WEST_1)).toStrictEqual(
+          sorted(limitSnapshot(EU_WEST_1, at(1), renamed)),
+        );
+      });
+
+      it('keeps the 5 newest limit snapshots of a target', async () => {
+        for (const minute of [30, 10, 70, 0, 50, 20, 60]) {
+          await store.saveLimitSnapshot(limitSnapshot(US_EAST_1, at(minute)));
+        }
+        await store.saveLimitSnapshot(limitSnapshot(EU_WEST_1, at(0)));
+        expect((await store.latestLimitSnapshot(US_EAST_1))?.collectedAt).toStrictEqual(at(70));
+        expect(await store.clearCache({ target: US_EAST_1 })).toBe(5);
+        expect(await store.clearCache({ target: EU_WEST_1 })).toBe(1);
+      });
+
+      it('saves and gives back a 4,000-quota snapshot (more rows than one statement binds)', async () => {
+        const snapshot = { ...limitSnapshot(US_EAST_1, at(0), manyQuotas(US_EAST_1, 4000)), complete: true };
+        await store.saveLimitSnapshot(snapshot);
+        const back = await store.latestLimitSnapshot(US_EAST_1);
+        expect(back?.quotas).toHaveLength(4000);
+        expect(back).toStrictEqual(sorted(snapshot));
+      });
+
+      it.each<[string, (snapshot: LimitSnapshot) => LimitSnapshot]>([
+        [
+          'its last quota has an unknown source',
+          (s) => ({
+            ...s,
+            quotas: [...s.quotas.slice(0, -1), { ...s.quotas[0], source: 'guessed' } as unknown as Quota],
+          }),
+        ],
+        [
+          'its last quota has an unknown appliedAtLevel',
+          (s) => ({
+            ...s,
+            quotas: [...s.quotas.slice(0, -1), { ...s.quotas[0], appliedAtLevel: 'ORG' } as unknown as Quota],
+          }),
+        ],
+        ['its collectedAt is not a date', (s) => ({ ...s, collectedAt: new Date(Number.NaN) })],
+      ])('stores nothing of a snapshot when %s, and keeps the previous one', async (_, spoil) => {
+        const previous = limitSnapshot(US_EAST_1, at(0));
+        await store.saveLimitSnapshot(previous);
+        const bad = spoil(limitSnapshot(US_EAST_1, at(60), manyQuotas(US_EAST_1, 4000)));
+        const failure = store.saveLimitSnapshot(bad);
+        await expect(failure).rejects.toBeInstanceOf(StorageError);
+        await expect(failure).rejects.toMatchObject({ code: 'HR_STORE_WRITE' });
+        expect(await store.latestLimitSnapshot(US_EAST_1)).toStrictEqual(sorted(previous));
+        const [entry] = await store.cacheEntries();
+        expect(entry).toMatchObject({ limitsAt: at(0), quotaCount: previous.quotas.length });
+        // The store is still usable, and the failed snapshot's quotas save fine when valid.
+        const good = limitSnapshot(US_EAST_1, at(90), manyQuotas(US_EAST_1, 4000));
+        await store.saveLimitSnapshot(good);
+        expect(await store.latestLimitSnapshot(US_EAST_1)).toStrictEqual(sorted(good));
+      });
+    });
+
+    describe('usage snapshots and history', () => {
+      const lambdaSample: UsageSample = {
+        serviceCode: 'lambda',
+        quotaCode: 'L-B99A9384',
+        value: 1234,
+        observedAt: at(-30),
+      };
+      const ebsSample: UsageSample = {
+        serviceCode: 'ebs',
+        quotaCode: 'L-D18FCD1D',
+        value: 12.75,
+        observedAt: null,
+      };
+      const samples = [lambdaSample, ec2Usage(872, at(-12)), ebsSample];
+
+      it('has none for a target never saved', async () => {
+        await store.saveUsageSnapshot(usageSnapshot(US_EAST_1, at(0), samples));
+        expect(await store.latestUsageSnapshot(EU_WEST_1)).toBeUndefined();
+      });
+
+      it('gives back the header, every sample by service code then quota code, and the errors', async () => {
+        const snapshot: UsageSnapshot = {
+          ...usageSnapshot(US_EAST_1, at(0), samples),
+          source: 'utilization-report',
+          complete: false,
+          errors: [
+            { scope: 'usage', serviceCode: null, code: 'ThrottlingException', message: 'Rate exceeded' },
+          ],
+        };
+        await store.saveUsageSnapshot(snapshot);
+        expect(await store.latestUsageSnapshot(US_EAST_1)).toStrictEqual({
+          ...snapshot,
+          samples: [ebsSample, ec2Usage(872, at(-12)), lambdaSample],
+        });
+      });
+
+      it('gives the newest by collectedAt', async () => {
+        const newer = usageSnapshot(US_EAST_1, at(120), [ec2Usage(900, null)]);
+        await store.saveUsageSnapshot(newer);
+        await store.saveUsageSnapshot(usageSnapshot(US_EAST_1, at(60), [ec2Usage(800, null)]));
+        expect(await store.latestUsageSnapshot(US_EAST_1)).toStrictEqual(newer);
+      });
+
+      it('gives one quota’s history oldest first, at observedAt or else collectedAt', async () => {
+        await store.saveUsageSnapshot(usageSnapshot(US_EAST_1, at(120), [ec2Usage(830, null)]));
+        await store.saveUsageSnapshot(usageSnapshot(US_EAST_1, at(0), samples));
+        await store.saveUsageSnapshot(
+          usageSnapshot(US_EAST_1, at(60), [ec2Usage(790, at(45)), lambdaSample]),
+        );
+        await store.saveUsageSnapshot(usageSnapshot(EU_WEST_1, at(30), [ec2Usage(5, null)]));
+        const ec2 = { serviceCode: 'ec2', quotaCode: 'L-1216C47A' };
+        expect(await store.usageHistory(US_EAST_1, ec2)).toStrictEqual([
+          { at: at(-12), value: 872 },
+          { at: at(45), value: 790 },
+          { at: at(120), value: 830 },
+        ]);
+        expect(await store.usageHistory(US_EAST_1, ec2, at(45))).toStrictEqual([
+          { at: at(45), value: 790 },
+          { at: at(120), value: 830 },
+        ]);
+        expect(await store.usageHistory(EU_WEST_1, ec2)).toStrictEqual([{ at: at(30), value: 5 }]);
+        expect(await store.usageHistory(US_EAST_1, { serviceCode: 'ec2', quotaCode: 'L-34B43A08' })).toEqual(
+          [],
+        );
+        expect(await store.usageHistory(OTHER_US_EAST_1, ec2)).toEqual([]);
+      });
+
+      it('keeps history past the 5 newest usage snapshots it keeps whole', async () => {
+        for (let hour = 0; hour < 7; hour++) {
+          await store.saveUsageSnapshot(
+            usageSnapshot(US_EAST_1, at(hour * 60), [ec2Usage(800 + hour, null)]),
+          );
+        }
+        const history = await store.usageHistory(US_EAST_1, { serviceCode: 'ec2', quotaCode: 'L-1216C47A' });
+        expect(history.map((point) => point.value)).toEqual([800, 801, 802, 803, 804, 805, 806]);
+        expect((await store.latestUsageSnapshot(US_EAST_1))?.samples).toStrictEqual([ec2Usage(806, null)]);
+        expect(await store.clearCache({ target: US_EAST_1 })).toBe(5);
+      });
+
+      it('keeps history through clearCache(), and forgets it with history: true', async () => {
+        const ec2 = { serviceCode: 'ec2', quotaCode: 'L-1216C47A' };
+        await store.saveUsageSnapshot(usageSnapshot(US_EAST_1, at(0), [ec2Usage(1, null)]));
+        await store.saveUsageSnapshot(usageSnapshot(EU_WEST_1, at(0), [ec2Usage(2, null)]));
+        expect(await store.clearCache()).toBe(2);
+        expect(await store.latestUsageSnapshot(US_EAST_1)).toBeUndefined();
+        expect(await store.usageHistory(US_EAST_1, ec2)).toStrictEqual([{ at: at(0), value: 1 }]);
+
+        await store.clearCache({ target: US_EAST_1, history: true });
+        expect(await store.usageHistory(US_EAST_1, ec2)).toEqual([]);
+        expect(await store.usageHistory(EU_WEST_1, ec2)).toStrictEqual([{ at: at(0), value: 2 }]);
+        await store.clearCache({ history: true });
+        expect(await store.usageHistory(EU_WEST_1, ec2)).toEqual([]);
+      });
+    });
+
+    describe('defaults', () => {
+      it('gives back a region’s newest defaults whole, and none for another region', async () => {
+        const older = defaultsSnapshot('us-east-1', at(0));
+        const newer = {
+          ...defaultsSnapshot('us-east-1', at(60)),
+          complete: true,
+          unread: [],
+          failedServices: [],
+        };
+        await store.saveDefaults(newer);
+        await store.saveDefaults(older);
+        expect(await store.latestDefaults('us-east-1')).toStrictEqual({
+          ...newer,
+          quotas: [...newer.quotas].sort(byCodes),
+        });
+        expect(await store.latestDefaults('eu-west-1')).toBeUndefined();
+        await store.saveDefaults(defaultsSnapshot('eu-west-1', at(5)));
+        const euWest = await store.latestDefaults('eu-west-1');
+        expect(euWest?.unread).toEqual(['sagemaker']);
+        expect(euWest?.failedServices).toStrictEqual([{ ...SERVICE_ERROR, serviceCode: 'lambda' }]);
+        expect(euWest?.quotas.find((q) => q.quotaCode === 'L-1216C47A')?.quotaArn).toBe(
+          'arn:aws:servicequotas:eu-west-1::ec2/L-1216C47A',
+        );
+      });
+
+      it('keeps the 2 newest defaults of each region; clearCache() removes them', async () => {
+        for (const minute of [0, 60, 120])
+          await store.saveDefaults(defaultsSnapshot('us-east-1', at(minute)));
+        await store.saveDefaults(defaultsSnapshot('eu-west-1', at(0)));
+        expect((await store.latestDefaults('us-east-1'))?.collectedAt).toStrictEqual(at(120));
+        expect(await store.clearCache({ target: US_EAST_1 })).toBe(0);
+        expect(await store.latestDefaults('us-east-1')).toBeDefined();
+        expect(await store.clearCache()).toBe(3);
+        expect(await store.latestDefaults('us-east-1')).toBeUndefined();
+        expect(await store.latestDefaults('eu-west-1')).toBeUndefined();
+      });
+    });
+
+    describe('API call statistics', () => {
+      const calls = [
+        apiCall({ at: at(2), operation: 'ListAWSDefaultServiceQuotas', calls: 7, attempts: 7, throttled: 0 }),
+        apiCall({ at: at(1) }),
+        apiCall({
+          at: at(3),
+          runId: 'run-2',
+          region: 'eu-west-1',
+          service: 'cloudwatch',
+          operation: 'GetMetricData',
+        }),
+      ];
+
+      it('appends rows and gives them back oldest first, every field', async () => {
+        await store.recordApiCalls(calls.slice(0, 2));
+        await store.recordApiCalls(calls.slice(2));
+        expect(await store.apiCallStats()).toStrictEqual([calls[1], calls[0], calls[2]]);
+        await store.recordApiCalls(calls.slice(1, 2));
+        expect(await store.apiCallStats()).toHaveLength(4);
+      });
+
+      it('filters by run and by time (inclusive)', async () => {
+        await store.recordApiCalls(calls);
+        expect(await store.apiCallStats({ runId: 'run-1' })).toStrictEqual([calls[1], calls[0]]);
+        expect(await store.apiCallStats({ since: at(2) })).toStrictEqual([calls[0], calls[2]]);
+        expect(await store.apiCallStats({ runId: 'run-1', since: at(2) })).toStrictEqual([calls[0]]);
+        expect(await store.apiCallStats({ runId: 'run-3' })).toEqual([]);
+      });
+    });
+
+    describe('cache entries and clearing', () => {
+      it('lists every recorded target with nulls when nothing is cached', async () => {
+        await store.upsertTargets([
+          { target: US_EAST_1, accountName: null, seenAt: at(0) },
+          { target: EU_WEST_1, accountName: null, seenAt: at(0) },
+        ]);
+        const empty = {
+          limitsAt: null,
+          limitsComplete: null,
+          quotaCount: 0,
+          usageAt: null,
+          usageSource: null,
+          sampleCount: 0,
+        };
+        expect(await store.cacheEntries()).toStrictEqual([
+          { target: EU_WEST_1, ...empty },
+          { target: US_EAST_1, ...empty },
+        ]);
+      });
+
+      it('gives each target’s newest limit and usage snapshots, targets known from snapshots too', async () => {
+        await store.upsertTargets([{ target: EU_WEST_1, accountName: null, seenAt: at(0) }]);
+        await store.saveLimitSnapshot(limitSnapshot(US_EAST_1, at(60)));
+        await store.saveLimitSnapshot({
+          ...limitSnapshot(US_EAST_1, at(0), manyQuotas(US_EAST_1, 10)),
+          complete: true,
+        });
+        await store.saveUsageSnapshot(
+          usageSnapshot(US_EAST_1, at(90), [ec2Usage(1, null), ec2Usage(2, null)]),
+        );
+        await store.saveUsageSnapshot({
+          ...usageSnapshot(OTHER_US_EAST_1, at(30), []),
+          source: 'utilization-report',
+        });
+        expect(await store.cacheEntries()).toStrictEqual([
+          {
+            target: EU_WEST_1,
+            limitsAt: null,
+            limitsComplete: null,
+            quotaCount: 0,
+            usageAt: null,
+            usageSource: null,
+            sampleCount: 0,
+          },
+          {
+            target: US_EAST_1,
+            limitsAt: at(60),
+            limitsComplete: false,
+            quotaCount: 6,
+            usageAt: at(90),
+            usageSource: 'cloudwatch',
+            sampleCount: 2,
+          },
+          {
+            target: OTHER_US_EAST_1,
+            limitsAt: null,
+            limitsComplete: null,
+            quotaCount: 0,
+            usageAt: at(30),
+            usageSource: 'utilization-report',
+            sampleCount: 0,
+          },
+        ]);
+      });
+
+      it('clears one target’s snapshots, leaving other targets and the defaults', async () => {
+        await store.upsertTargets([{ target: US_EAST_1, accountName: 'platform-prod', seenAt: at(0) }]);
+        await store.saveLimitSnapshot(limitSnapshot(US_EAST_1, at(0)));
+        await store.saveLimitSnapshot(limitSnapshot(US_EAST_1, at(60)));
+        await store.saveUsageSnapshot(usageSnapshot(US_EAST_1, at(0), [ec2Usage(1, null)]));
+        await store.saveLimitSnapshot(limitSnapshot(EU_WEST_1, at(0)));
+        await store.saveDefaults(defaultsSnapshot('us-east-1', at(0)));
+
+        expect(await store.clearCache({ target: US_EAST_1 })).toBe(3);
+        expect(await store.latestLimitSnapshot(US_EAST_1)).toBeUndefined();
+        expect(await store.latestUsageSnapshot(US_EAST_1)).toBeUndefined();
+        expect(await store.latestLimitSnapshot(EU_WEST_1)).toBeDefined();
+        expect(await store.latestDefaults('us-east-1')).toBeDefined();
+        expect(await store.listTargets()).toHaveLength(1);
+        expect(await store.cacheEntries()).toMatchObject([
+          { target: EU_WEST_1, limitsAt: at(0) },
+          { target: US_EAST_1, limitsAt: null, usageAt: null },
+        ]);
+        expect(await store.clearCache({ target: OTHER_US_EAST_1 })).toBe(0);
+      });
+
+      it('clears everything cached, keeping the targets', async () => {
+        await store.upsertTargets([{ target: US_EAST_1, accountName: null, seenAt: at(0) }]);
+        await store.saveLimitSnapshot(limitSnapshot(US_EAST_1, at(0)));
+        await store.saveLimitSnapshot(limitSnapshot(EU_WEST_1, at(0)));
+        await store.saveUsageSnapshot(usageSnapshot(OTHER_US_EAST_1, at(0), [ec2Usage(1, null)]));
+        await store.saveDefaults(defaultsSnapshot('us-east-1', at(0)));
+        expect(await store.clearCache()).toBe(4);
+        expect(await store.clearCache()).toBe(0);
+        expect(await store.cacheEntries()).toStrictEqual([
+          {
+            target: US_EAST_1,
+            limitsAt: null,
+            limitsComplete: null,
+            quotaCount: 0,
+            usageAt: null,
+            usageSource: null,
+            sampleCount: 0,
+          },
+        ]);
+        expect(await store.listTargets()).toHaveLength(1);
+      });
+    });
+
+    describe('close', () => {
+      it('rejects every use after close, and closing twice is harmless', async () => {
+        await store.close();
+        await store.close();
+        const uses: [string, () => Promise<unknown>][] = [
+          ['upsertTargets', () => store.upsertTargets([])],
+          ['listTargets', () => store.listTargets()],
+          ['saveLimitSnapshot', () => store.saveLimitSnapshot(limitSnapshot(US_EAST_1, at(0)))],
+          ['latestLimitSnapshot', () => store.latestLimitSnapshot(US_EAST_1)],
+          ['saveUsageSnapshot', () => store.saveUsageSnapshot(usageSnapshot(US_EAST_1, at(0), []))],
+          ['latestUsageSnapshot', () => store.latestUsageSnapshot(US_EAST_1)],
+          [
+            'usageHistory',
+            () => store.usageHistory(US_EAST_1, { serviceCode: 'ec2', quotaCode: 'L-1216C47A' }),
+          ],
+          ['saveDefaults', () => store.saveDefaults(defaultsSnapshot('us-east-1', at(0)))],
+          ['latestDefaults', () => store.latestDefaults('us-east-1')],
+          ['recordApiCalls', () => store.recordApiCalls([apiCall({})])],
+          ['apiCallStats', () => store.apiCallStats()],
+          ['cacheEntries', () => store.cacheEntries()],
+          ['clearCache', () => store.clearCache()],
+        ];
+        for (const [method, use] of uses) {
+          await expect(use(), method).rejects.toMatchObject({ code: 'HR_STORE_CLOSED' });
+        }
+      });
+
+      it('lets work already started finish before closing', async () => {
+        const saving = store.saveLimitSnapshot(limitSnapshot(US_EAST_1, at(0), manyQuotas(US_EAST_1, 2000)));
+        const closing = store.close();
+        await expect(saving).resolves.toBeUndefined();
+        await closing;
+      });
+    });
+  });
+}

@@ -1,0 +1,134 @@
+/**
+ * The store: everything headroom remembers between runs. One interface, one adapter per database
+ * (`sqlite/` now, `postgres/` later); the rest of headroom sees only this file. Every write is one
+ * transaction: a snapshot is stored whole or not at all.
+ */
+import type { CollectError, LimitSnapshot, Quota, UsageSample, UsageSnapshot } from '../domain/quota.js';
+import type { Target } from '../domain/target.js';
+
+/** A target as the store lists it, with the account's display name when one is known. */
+export interface StoredTarget extends Target {
+  readonly accountName: string | null;
+  readonly firstSeen: Date;
+  readonly lastSeen: Date;
+}
+
+/** AWS's default quotas of one region (the same for every account there), with the service list. */
+export interface DefaultsSnapshot {
+  readonly region: string;
+  readonly collectedAt: Date;
+  /** Every service ListServices gave. */
+  readonly services: readonly { serviceCode: string; serviceName: string }[];
+  /** Services left out by the service filter: their defaults were not read. */
+  readonly unread: readonly string[];
+  /** Every default quota, as `Quota` with `source: 'default'` and `value` = `defaultValue`. */
+  readonly quotas: readonly Quota[];
+  /** True when every service's defaults were read. */
+  readonly complete: boolean;
+  /** The services whose defaults could not be read, with why. */
+  readonly failedServices: readonly CollectError[];
+}
+
+/** AWS API calls made by one run, per target and operation. */
+export interface ApiCallStat {
+  readonly at: Date;
+  /** The run that made the calls (a collect run id). */
+  readonly runId: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly service: string;
+  readonly operation: string;
+  /** Logical calls (SDK commands sent). */
+  readonly calls: number;
+  /** HTTP attempts, retries included. */
+  readonly attempts: number;
+  readonly throttled: number;
+  readonly failed: number;
+  readonly durationMs: number;
+}
+
+/** The age of what is cached for one target. */
+export interface CacheEntry {
+  readonly target: Target;
+  readonly limitsAt: Date | null;
+  readonly limitsComplete: boolean | null;
+  readonly quotaCount: number;
+  readonly usageAt: Date | null;
+  readonly usageSource: string | null;
+  readonly sampleCount: number;
+}
+
+export interface UsagePoint {
+  readonly at: Date;
+  readonly value: number;
+}
+
+/**
+ * What every adapter guarantees (pinned by `contract.ts`, which each adapter runs):
+ * - each method is one transaction: a failed save leaves nothing behind and the previous
+ *   snapshot in place; failures are `StorageError`s naming the store (`HR_STORE_READ`,
+ *   `HR_STORE_WRITE`), and any use after `close()` rejects with `HR_STORE_CLOSED`;
+ * - "newest" means the latest `collectedAt`; of two with the same time, the one saved last;
+ * - quotas and samples come back by service code, then quota code (code-unit order); rows of one
+ *   quota code (account and resource level) keep the order they were saved in;
+ * - a target is listed once upserted; saving a snapshot does not list it (cacheEntries does).
+ */
+export interface Store {
+  /**
+   * Records targets: inserts them, or refreshes lastSeen and the name (a null name keeps the one
+   * known); firstSeen stays the first sighting.
+   */
+  upsertTargets(
+    targets: readonly { target: Target; accountName: string | null; seenAt: Date }[],
+  ): Promise<void>;
+  /** Upserted targets, by account id, then region. */
+  listTargets(): Promise<StoredTarget[]>;
+
+  /** Saves a snapshot whole, keeping the 5 newest of its target. */
+  saveLimitSnapshot(snapshot: LimitSnapshot): Promise<void>;
+  /** The newest limit snapshot of a target, or undefined. */
+  latestLimitSnapshot(target: Target): Promise<LimitSnapshot | undefined>;
+
+  /**
+   * Saves a snapshot whole, keeping the 5 newest of its target; the samples of older ones stay
+   * as history.
+   */
+  saveUsageSnapshot(snapshot: UsageSnapshot): Promise<void>;
+  latestUsageSnapshot(target: Target): Promise<UsageSnapshot | undefined>;
+  /**
+   * Usage samples of one quota of one target, oldest first, for forecasting: each at its
+   * `observedAt`, or its snapshot's `collectedAt` when it has none; `since` is inclusive.
+   */
+  usageHistory(
+    target: Target,
+    quota: { serviceCode: string; quotaCode: string },
+    since?: Date,
+  ): Promise<UsagePoint[]>;
+
+  /** Saves a region's defaults whole, keeping the 2 newest of the region. */
+  saveDefaults(snapshot: DefaultsSnapshot): Promise<void>;
+  latestDefaults(region: string): Promise<DefaultsSnapshot | undefined>;
+
+  /** Appends rows (they are kept until removed by hand). */
+  recordApiCalls(stats: readonly ApiCallStat[]): Promise<void>;
+  /** Recorded rows, oldest first; `since` is inclusive. */
+  apiCallStats(filter?: { runId?: string; since?: Date }): Promise<ApiCallStat[]>;
+
+  /**
+   * What is cached per target, by account id then region: every upserted target (with nulls and
+   * zero counts when nothing is cached) and every target that has a snapshot.
+   */
+  cacheEntries(): Promise<CacheEntry[]>;
+  /**
+   * Forgets cached limit and usage snapshots (of one target, or all) and, when no target is
+   * given, every region's defaults. Usage samples stay as history unless `history` is set.
+   * Targets stay listed. Returns the number of snapshots removed.
+   */
+  clearCache(options?: { target?: Target; history?: boolean }): Promise<number>;
+
+  /** Lets work under way finish, then closes; closing twice is harmless. */
+  close(): Promise<void>;
+}
+
+/** Samples as stored history keeps them: a point per quota per usage snapshot. */
+export type { UsageSample };
