@@ -1,0 +1,501 @@
+/**
+ * headroom.yaml, as one zod schema: the single source of the `Config` type, the validation
+ * messages (through `fields.ts`), the environment overrides (`env.ts`) and the checked-in JSON
+ * Schema (`docs/headroom.schema.json`, `scripts/build-config-schema.ts`). Every field is optional;
+ * parsing fills the defaults, turns durations into milliseconds and checks fields against each
+ * other (unique accounts, aliases naming known accounts, roles in their own account).
+ * Documented field by field in docs/configuration.md.
+ */
+import * as z from 'zod';
+import { REGION_PATTERN } from '../domain/target.js';
+import { LOG_LEVELS } from '../logging/levels.js';
+import { DURATION_PATTERN, formatDuration, parseDuration } from './duration.js';
+import { field } from './fields.js';
+
+/** Where headroom keeps its data when neither the file nor HEADROOM_HOME says otherwise. */
+export const DEFAULT_HOME = '~/.headroom';
+
+/** The shape of an AWS region name: the domain's rule. */
+export { REGION_PATTERN };
+const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
+const SERVICE_CODE_PATTERN = /^[a-zA-Z][a-zA-Z0-9-]{1,63}$/;
+const ROLE_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+const ROLE_SESSION_NAME_PATTERN = /^[\w+=,.@-]{2,64}$/;
+const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
+const ALIAS_TARGET_PATTERN = /^(\d{12}|[A-Za-z][A-Za-z0-9._-]{0,63}):([a-z]{2}(?:-[a-z]+)+-\d+)$/;
+
+/**
+ * Cross-field checks run only on a subtree whose fields are each valid: zod would otherwise run
+ * them after a continuable issue (a failed pattern) and report a second, derived problem.
+ */
+const WHEN_VALID = { when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 };
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** A profile in ~/.aws/config; SSO and role_arn profiles work, since the SDK resolves them. */
+function profile(description: string, env?: `HEADROOM_${string}`) {
+  return field(z.string().min(1), description, {
+    expected: 'the name of a profile in ~/.aws/config',
+    example: 'prod',
+    ...(env === undefined ? {} : { env }),
+  });
+}
+
+/** A list with no repeats: the second of two equal entries is the error. */
+function uniqueList<T extends z.ZodType>(element: T, noun: string) {
+  return z.array(element).superRefine((list, ctx) => {
+    list.forEach((entry, index) => {
+      const first = list.indexOf(entry);
+      if (first !== index) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index],
+          message: `(${String(entry)}) is already entry ${first} of the list`,
+          params: { hint: `list each ${noun} once` },
+        });
+      }
+    });
+  }, WHEN_VALID);
+}
+
+/**
+ * A duration text (`90s`, `15m`, `1h`, `7d`) within [min, max] and a multiple of `step`, parsed
+ * to milliseconds.
+ */
+function duration(
+  description: string,
+  range: {
+    min: number;
+    max: number;
+    step?: number;
+    expected: string;
+    example: string;
+    env?: `HEADROOM_${string}`;
+  },
+) {
+  const { min, max, step = 1, expected, example, env } = range;
+  return field(
+    z
+      .string()
+      .regex(DURATION_PATTERN)
+      .refine((text) => {
+        const ms = parseDuration(text);
+        return ms !== null && ms >= min && ms <= max && ms % step === 0;
+      }),
+    description,
+    { expected, example, ...(env === undefined ? {} : { env }) },
+  ).transform((text) => parseDuration(text) ?? min);
+}
+
+const region = field(z.string().regex(REGION_PATTERN), 'An AWS region name.', {
+  expected: 'an AWS region name such as eu-west-1',
+  example: 'eu-west-1',
+});
+
+function regionList(description: string, env?: `HEADROOM_${string}`) {
+  return field(uniqueList(region, 'region').min(1), description, {
+    expected: 'a list of AWS regions such as [us-east-1, eu-west-1]',
+    example: ['us-east-1', 'eu-west-1'],
+    ...(env === undefined ? {} : { env }),
+  });
+}
+
+function serviceList(description: string) {
+  const code = field(z.string().regex(SERVICE_CODE_PATTERN), 'A Service Quotas service code.', {
+    expected: 'a Service Quotas service code such as ec2',
+    example: 'ec2',
+  });
+  return field(uniqueList(code, 'service'), description, {
+    expected: 'a list of Service Quotas service codes such as [ec2, vpc]',
+    example: ['ec2', 'vpc'],
+  });
+}
+
+function logLevel(description: string, env?: `HEADROOM_${string}`) {
+  return field(z.enum(LOG_LEVELS), description, {
+    expected: `one of ${LOG_LEVELS.join(', ')}`,
+    example: 'info',
+    ...(env === undefined ? {} : { env }),
+  });
+}
+
+function section<Shape extends z.ZodRawShape>(shape: Shape, description: string, example: object) {
+  return field(z.strictObject(shape), description, { expected: 'a mapping of settings', example });
+}
+
+const account = field(
+  z
+    .strictObject({
+      id: field(z.string().regex(ACCOUNT_ID_PATTERN), 'The 12-digit AWS account id, as a quoted string.', {
+        expected: 'a 12-digit account id in quotes',
+        example: '123456789012',
+        hint: (input) => {
+          if (typeof input !== 'number' || !Number.isSafeInteger(input) || input < 0) return undefined;
+          const digits = String(input);
+          if (digits.length === 12) return `put it in quotes: id: '${digits}'`;
+          if (digits.length === 11) {
+            return `put it in quotes with its leading zero: id: '0${digits}' (unquoted, YAML reads a number and drops the zero)`;
+          }
+          return undefined;
+        },
+      }),
+      name: field(
+        z.string().regex(NAME_PATTERN),
+        'A display name, unique among accounts; usable as ACCOUNT in aliases and targets.',
+        { expected: 'a name of letters, digits, . _ or - that starts with a letter', example: 'prod' },
+      ).optional(),
+      profile: profile(
+        'A profile whose credentials read this account (instead of the base credentials). Not with roleArn.',
+      ).optional(),
+      roleArn: field(
+        z.string().regex(ROLE_ARN_PATTERN),
+        'A role in this account that headroom assumes from the base credentials. Not with profile.',
+        {
+          expected: 'an IAM role ARN such as arn:aws:iam::123456789012:role/headroom',
+          example: 'arn:aws:iam::123456789012:role/headroom',
+        },
+      ).optional(),
+      externalId: field(
+        z.string().regex(EXTERNAL_ID_PATTERN),
+        'The external id the role requires; only with roleArn.',
+        {
+          expected: '2 to 1224 letters, digits or + = , . @ : / _ -',
+          example: 'headroom-7f3a',
+        },
+      ).optional(),
+      regions: regionList(
+        'The regions to read in this account, instead of the top-level regions.',
+      ).optional(),
+    })
+    .superRefine((entry, ctx) => {
+      if (entry.profile !== undefined && entry.roleArn !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['roleArn'],
+          message: 'cannot be set together with profile',
+          params: {
+            hint: 'keep one: profile reads the account with its own credentials, roleArn assumes a role from the base credentials',
+          },
+        });
+      }
+      if (entry.externalId !== undefined && entry.roleArn === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['externalId'],
+          message: 'only applies with roleArn',
+          params: { hint: 'add the roleArn that requires it, or remove externalId' },
+        });
+      }
+      const arnAccount = entry.roleArn === undefined ? undefined : ROLE_ARN_PATTERN.exec(entry.roleArn)?.[1];
+      if (arnAccount !== undefined && arnAccount !== entry.id) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['roleArn'],
+          message: `is a role in account ${arnAccount}, not in this account (${entry.id})`,
+          params: {
+            hint: `use a role in ${entry.id}, such as arn:aws:iam::${entry.id}:role/headroom, or correct id`,
+          },
+        });
+      }
+    }, WHEN_VALID),
+  'An account to read, and how to get its credentials.',
+  { expected: 'a mapping with at least an id', example: { id: '123456789012' } },
+);
+
+const fields = field(
+  z.strictObject({
+    home: field(
+      z
+        .string()
+        .min(1)
+        .refine((path) => !/^~[^/\\]/.test(path)),
+      'The data directory (SQLite file, logs). `~` is your home directory; a relative path is relative to this file.',
+      {
+        expected: 'a directory path (~ or ~/… for your home directory; ~user is not supported)',
+        example: DEFAULT_HOME,
+        env: 'HEADROOM_HOME',
+        // YAML reads a bare `~` as null.
+        hint: (input) =>
+          input === null ? "a bare ~ is YAML for nothing: write home: '~' (quoted) or ~/…" : undefined,
+      },
+    ).prefault(DEFAULT_HOME),
+    aws: section(
+      {
+        profile: profile(
+          'The base credentials. Default: the SDK default chain.',
+          'HEADROOM_PROFILE',
+        ).optional(),
+        endpoint: field(
+          z.url({ protocol: /^https?$/ }),
+          'One endpoint for every AWS service, such as `headroom sandbox`.',
+          {
+            expected: 'an http:// or https:// URL',
+            example: 'http://127.0.0.1:4566',
+            env: 'HEADROOM_ENDPOINT',
+          },
+        ).optional(),
+        retryMode: field(z.enum(['standard', 'adaptive']), 'The SDK retry strategy.', {
+          expected: 'standard or adaptive',
+          example: 'standard',
+          env: 'HEADROOM_RETRY_MODE',
+        }).prefault('standard'),
+        maxAttempts: field(z.int().min(1).max(20), 'Attempts per AWS request, the first included.', {
+          expected: 'a whole number from 1 to 20',
+          example: 5,
+          env: 'HEADROOM_MAX_ATTEMPTS',
+        }).prefault(5),
+        maxConcurrency: field(
+          z.int().min(1).max(1024),
+          'AWS requests in flight at once, across all targets.',
+          {
+            expected: 'a whole number from 1 to 1024',
+            example: 64,
+            env: 'HEADROOM_MAX_CONCURRENCY',
+          },
+        ).prefault(64),
+        roleSessionName: field(
+          z.string().regex(ROLE_SESSION_NAME_PATTERN),
+          'The session name of assumed roles.',
+          {
+            expected: '2 to 64 letters, digits or + = , . @ _ -',
+            example: 'headroom',
+          },
+        ).prefault('headroom'),
+      },
+      'How headroom reaches AWS.',
+      { profile: 'prod' },
+    ).prefault({}),
+    accounts: field(z.array(account), 'The accounts to read. Default: the account of the base credentials.', {
+      expected: 'a list of accounts',
+      example: [{ id: '123456789012' }],
+    }).prefault([]),
+    regions: regionList('The regions to read in every account.', 'HEADROOM_REGIONS').prefault(['us-east-1']),
+    aliases: field(
+      z.record(
+        field(z.string().regex(NAME_PATTERN), 'An alias name.', {
+          expected: 'a name of letters, digits, . _ or - that starts with a letter',
+          example: 'prod-use1',
+        }),
+        field(
+          z.string().regex(ALIAS_TARGET_PATTERN),
+          "A target: 'ACCOUNT:REGION', ACCOUNT an account id or name.",
+          {
+            expected: "'ACCOUNT:REGION', ACCOUNT a 12-digit account id or an account name",
+            example: '123456789012:us-east-1',
+          },
+        ),
+      ),
+      'Short names for targets.',
+      {
+        expected: "a mapping of alias names to 'ACCOUNT:REGION'",
+        example: { 'prod-use1': '123456789012:us-east-1' },
+      },
+    ).prefault({}),
+    services: section(
+      {
+        include: serviceList('Service codes to read; empty means every service.').prefault([]),
+        exclude: serviceList('Service codes to skip.').prefault([]),
+      },
+      'Which services to read.',
+      { exclude: ['sagemaker'] },
+    )
+      .superRefine((services, ctx) => {
+        services.exclude.forEach((code, index) => {
+          if (services.include.includes(code)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['exclude', index],
+              message: `(${code}) is also in services.include`,
+              params: { hint: 'list a service in include or in exclude, not both' },
+            });
+          }
+        });
+      }, WHEN_VALID)
+      .prefault({}),
+    cache: section(
+      {
+        limitsTtl: duration(
+          'How long read limits are reused before reading them again: a duration such as 24h (0s to 30d).',
+          {
+            min: 0,
+            max: 30 * DAY,
+            expected: 'a duration from 0s to 30d such as 24h',
+            example: '24h',
+            env: 'HEADROOM_LIMITS_TTL',
+          },
+        ).prefault('24h'),
+        usageTtl: duration(
+          'How long read usage is reused before reading it again: a duration such as 1h (0s to 30d).',
+          {
+            min: 0,
+            max: 30 * DAY,
+            expected: 'a duration from 0s to 30d such as 1h',
+            example: '1h',
+            env: 'HEADROOM_USAGE_TTL',
+          },
+        ).prefault('1h'),
+      },
+      'How long collected values stay fresh.',
+      { limitsTtl: '24h' },
+    ).prefault({}),
+    usage: section(
+      {
+        source: field(
+          z.enum(['auto', 'cloudwatch', 'utilization-report']),
+          'Where usage comes from; auto picks per quota.',
+          {
+            expected: 'auto, cloudwatch or utilization-report',
+            example: 'auto',
+            env: 'HEADROOM_USAGE_SOURCE',
+          },
+        ).prefault('auto'),
+        window: duration('How far back usage is read, the peak counting: a duration from 5m to 24h.', {
+          min: 5 * MINUTE,
+          max: DAY,
+          expected: 'a duration from 5m to 24h such as 1h',
+          example: '1h',
+        }).prefault('1h'),
+        period: duration('The CloudWatch period usage is read at: whole minutes (1m, 5m), at most window.', {
+          min: MINUTE,
+          max: DAY,
+          step: MINUTE,
+          expected: 'a whole number of minutes such as 1m or 5m',
+          example: '1m',
+        }).prefault('1m'),
+      },
+      'How usage is read.',
+      { window: '1h' },
+    )
+      .superRefine((usage, ctx) => {
+        if (usage.period > usage.window) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['period'],
+            message: `(${formatDuration(usage.period)}) is longer than usage.window (${formatDuration(usage.window)})`,
+            params: { hint: 'make period at most window, e.g. period: 1m' },
+          });
+        }
+      }, WHEN_VALID)
+      .prefault({}),
+    log: section(
+      {
+        level: logLevel('What reaches stderr.', 'HEADROOM_LOG_LEVEL').prefault('info'),
+        fileLevel: logLevel('What reaches the daily log file under home.').prefault('debug'),
+        retentionDays: field(z.int().min(1).max(365), 'How many days of log files to keep.', {
+          expected: 'a whole number of days from 1 to 365',
+          example: 14,
+        }).prefault(14),
+      },
+      'What headroom logs, and where.',
+      { level: 'info' },
+    ).prefault({}),
+  }),
+  'headroom.yaml: what headroom reads, and how.',
+  { expected: 'a mapping of settings', example: { regions: ['us-east-1'] } },
+);
+
+type Fields = z.output<typeof fields>;
+
+/** Checks that span fields; they run once every field is valid on its own. */
+function checkAcrossFields(input: Fields, ctx: z.RefinementCtx): void {
+  const seen = { id: new Map<string, number>(), name: new Map<string, number>() };
+  input.accounts.forEach((entry, index) => {
+    for (const key of ['id', 'name'] as const) {
+      const value = entry[key];
+      if (value === undefined) continue;
+      const first = seen[key].get(value);
+      if (first === undefined) {
+        seen[key].set(value, index);
+        continue;
+      }
+      ctx.addIssue({
+        code: 'custom',
+        path: ['accounts', index, key],
+        message: `(${value}) repeats accounts.${first}.${key}`,
+        params: { hint: key === 'id' ? 'list each account once' : 'give each account its own name' },
+      });
+    }
+  });
+  const names = [...seen.name.keys()];
+  for (const [alias, target] of Object.entries(input.aliases)) {
+    const accountPart = target.slice(0, target.lastIndexOf(':'));
+    if (ACCOUNT_ID_PATTERN.test(accountPart) || seen.name.has(accountPart)) continue;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['aliases', alias],
+      message: `names account ${accountPart}, which is no account's name in accounts`,
+      params: {
+        hint:
+          names.length === 0
+            ? 'write the 12-digit account id, or give the account that name under accounts'
+            : `write the 12-digit account id or one of: ${names.join(', ')}`,
+      },
+    });
+  }
+}
+
+/**
+ * Fills what the file leaves to other fields and renames durations to their unit. Optional values
+ * the file leaves out stay `undefined`, as the AWS SDK takes them.
+ */
+function normalise(input: Fields) {
+  return {
+    /** The data directory; absolute once loaded (`loadConfig`, `parseConfig`). */
+    home: input.home,
+    aws: {
+      profile: input.aws.profile,
+      endpoint: input.aws.endpoint,
+      retryMode: input.aws.retryMode,
+      maxAttempts: input.aws.maxAttempts,
+      maxConcurrency: input.aws.maxConcurrency,
+      roleSessionName: input.aws.roleSessionName,
+    },
+    /** Empty: the account of the base credentials only. */
+    accounts: input.accounts.map((entry) => ({
+      id: entry.id,
+      name: entry.name,
+      profile: entry.profile,
+      roleArn: entry.roleArn,
+      externalId: entry.externalId,
+      /** The account's own regions, else the top-level ones. */
+      regions: entry.regions ?? input.regions,
+    })),
+    regions: input.regions,
+    /** Alias → `ACCOUNT:REGION`; ACCOUNT is an id or the name of an entry in `accounts`. */
+    aliases: input.aliases,
+    /** Empty include: every service. */
+    services: { include: input.services.include, exclude: input.services.exclude },
+    cache: { limitsTtlMs: input.cache.limitsTtl, usageTtlMs: input.cache.usageTtl },
+    usage: {
+      source: input.usage.source,
+      windowMs: input.usage.window,
+      periodSeconds: input.usage.period / 1000,
+    },
+    log: { level: input.log.level, fileLevel: input.log.fileLevel, retentionDays: input.log.retentionDays },
+  };
+}
+
+/**
+ * The whole schema: parse a headroom.yaml document (as plain data) into a `Config`. Prefer
+ * `loadConfig` or `parseConfig`, which turn issues into one-line `ConfigError`s and make `home`
+ * absolute.
+ */
+export const configSchema = fields.superRefine(checkAcrossFields, WHEN_VALID).transform(normalise);
+
+/** headroom.yaml as written: every field optional. */
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** headroom.yaml normalised: every default filled, durations in ms, `home` absolute. */
+export type Config = z.output<typeof configSchema>;
+
+/**
+ * The JSON Schema of headroom.yaml as written (the input side), for editors. Checked in as
+ * docs/headroom.schema.json by `npx tsx scripts/build-config-schema.ts`.
+ */
+export function configJsonSchema(): Record<string, unknown> {
+  const { $schema, ...rest } = z.toJSONSchema(configSchema, { io: 'input' });
+  return { $schema, title: 'headroom.yaml', ...rest };
+}
