@@ -1,0 +1,254 @@
+/**
+ * The AWS session of one headroom run: SDK v3 clients per target, sharing one HTTP connection
+ * pool, one credential cache per account, the rate limiter and the cap on requests in flight.
+ * Every client is instrumented the same way: each HTTP attempt waits for its (account, region,
+ * service, operation) token and a concurrency slot; each call is counted and logged at debug with
+ * its duration, attempts and request id; throttling is logged as a warning. Nothing about
+ * credentials is logged.
+ *
+ * @example
+ *   const session = new AwsSession({ retryMode: 'standard', maxAttempts: 5, maxConcurrency: 64, logger });
+ *   const sq = session.serviceQuotas({ accountId: '123456789012', region: 'eu-west-1' });
+ */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import type { Logger } from 'pino';
+import type { Target } from '../domain/target.js';
+import { type AccountAccess, CredentialResolver } from './credentials.js';
+import { errorName, isThrottling, requestIdOf, toAwsError } from './errors.js';
+import { RateLimiter, Semaphore } from './pacing.js';
+import { pacedRate } from './rates.js';
+import { CallStats } from './stats.js';
+
+export type RetryMode = 'standard' | 'adaptive';
+
+export interface AwsSessionOptions {
+  readonly retryMode: RetryMode;
+  readonly maxAttempts: number;
+  readonly maxConcurrency: number;
+  readonly logger: Logger;
+  /** One endpoint for every service (the sandbox); otherwise the SDK's (AWS_ENDPOINT_URL honoured). */
+  readonly endpoint?: string | undefined;
+  /** Base credentials: a named profile; otherwise the SDK's default chain. */
+  readonly profile?: string | undefined;
+  /** Base credentials given outright (the in-process sandbox). */
+  readonly credentials?: AwsCredentialIdentity | undefined;
+  readonly roleSessionName?: string;
+  /** How each account is reached; accounts not listed use the base credentials. */
+  readonly accounts?: readonly AccountAccess[];
+  /** Pace at AWS's rates (default true). Off only for measuring the unpaced behaviour. */
+  readonly pace?: boolean;
+}
+
+/** The subset of an SDK client's middleware stack instrumentation needs. */
+interface Instrumentable {
+  middlewareStack: {
+    remove(name: string): boolean;
+    add(middleware: unknown, options: { step: 'initialize'; name: string }): void;
+    addRelativeTo(
+      middleware: unknown,
+      options: { relation: 'after'; toMiddleware: string; name: string },
+    ): void;
+  };
+}
+
+interface HandlerArgs {
+  input: unknown;
+}
+type Next = (args: HandlerArgs) => Promise<{ output: unknown; response: unknown }>;
+interface MiddlewareContext {
+  commandName?: string;
+}
+interface CallMetadata {
+  $metadata?: { attempts?: number; requestId?: string };
+}
+
+/** What every client of the session is built with. */
+interface ClientConfig {
+  region: string;
+  endpoint: string | undefined;
+  credentials: ReturnType<CredentialResolver['forAccount']>;
+  maxAttempts: number;
+  retryMode: RetryMode;
+  requestHandler: NodeHttpHandler;
+}
+
+export class AwsSession {
+  readonly stats = new CallStats();
+  readonly limiter = new RateLimiter();
+  readonly #options: AwsSessionOptions;
+  readonly #slots: Semaphore;
+  readonly #handler: NodeHttpHandler;
+  readonly #credentials: CredentialResolver;
+  readonly #access = new Map<string, AccountAccess>();
+  readonly #clients = new Map<string, ServiceQuotasClient | CloudWatchClient | STSClient>();
+
+  constructor(options: AwsSessionOptions) {
+    this.#options = options;
+    this.#slots = new Semaphore(options.maxConcurrency);
+    const agentOptions = { keepAlive: true, maxSockets: options.maxConcurrency, maxFreeSockets: 256 };
+    this.#handler = new NodeHttpHandler({
+      httpAgent: new HttpAgent(agentOptions),
+      httpsAgent: new HttpsAgent(agentOptions),
+      connectionTimeout: 5_000,
+      requestTimeout: 60_000,
+    });
+    this.#credentials = new CredentialResolver({
+      credentials: options.credentials,
+      profile: options.profile,
+      endpoint: options.endpoint,
+      roleSessionName: options.roleSessionName ?? 'headroom',
+      stsRegion: 'us-east-1',
+    });
+    for (const access of options.accounts ?? []) this.#access.set(access.accountId, access);
+  }
+
+  get endpoint(): string | undefined {
+    return this.#options.endpoint ?? process.env.AWS_ENDPOINT_URL;
+  }
+
+  /** The Service Quotas client of a target. */
+  serviceQuotas(target: Target): ServiceQuotasClient {
+    return this.#client('servicequotas', target, (config) => new ServiceQuotasClient(config));
+  }
+
+  /** The CloudWatch client of a target. */
+  cloudWatch(target: Target): CloudWatchClient {
+    return this.#client('monitoring', target, (config) => new CloudWatchClient(config));
+  }
+
+  /** Who the base credentials are: the account used when the config names none. */
+  async callerIdentity(): Promise<{ accountId: string; arn: string }> {
+    const sts = this.#client(
+      'sts',
+      { accountId: 'base', region: 'us-east-1' },
+      (config) => new STSClient({ ...config, credentials: this.#credentials.base }),
+    );
+    try {
+      const identity = await sts.send(new GetCallerIdentityCommand({}));
+      return { accountId: identity.Account ?? '', arn: identity.Arn ?? '' };
+    } catch (error) {
+      throw toAwsError(error, {
+        action: 'sts:GetCallerIdentity',
+        where: 'the base credentials',
+        endpoint: this.endpoint,
+      });
+    }
+  }
+
+  #client<C extends ServiceQuotasClient | CloudWatchClient | STSClient>(
+    service: string,
+    target: Target,
+    make: (config: ClientConfig) => C,
+  ): C {
+    const key = `${service}|${target.accountId}|${target.region}`;
+    const existing = this.#clients.get(key);
+    if (existing) return existing as C;
+    const access = this.#access.get(target.accountId) ?? { accountId: target.accountId };
+    const client = make({
+      region: target.region,
+      endpoint: this.#options.endpoint,
+      credentials: this.#credentials.forAccount(access),
+      maxAttempts: this.#options.maxAttempts,
+      retryMode: this.#options.retryMode,
+      requestHandler: this.#handler,
+    });
+    // The SDK's own logger middleware walks every response to mask sensitive members before
+    // handing it to a logger, even a silent one: with 100 quotas a page that is a measurable share
+    // of a sweep's CPU. headroom logs calls itself, without bodies.
+    (client as unknown as Instrumentable).middlewareStack.remove('loggerMiddleware');
+    this.#instrument(client, service, target);
+    this.#clients.set(key, client);
+    return client;
+  }
+
+  #instrument(client: Instrumentable, service: string, target: Target): void {
+    const { logger } = this.#options;
+    const pace = this.#options.pace !== false;
+    const where = `${target.accountId}:${target.region}`;
+    const operationOf = (context: MiddlewareContext) =>
+      (context.commandName ?? 'Unknown').replace(/Command$/, '');
+
+    // Per HTTP attempt (after the retry middleware, before signing): pace, cap, count.
+    client.middlewareStack.addRelativeTo(
+      (next: Next, context: MiddlewareContext) => async (args: HandlerArgs) => {
+        const operation = operationOf(context);
+        const bucket = this.limiter.bucket(`${where}|${service}|${operation}`, pacedRate(service, operation));
+        if (pace) await bucket.take();
+        const release = await this.#slots.acquire();
+        try {
+          const result = await next(args);
+          this.stats.attempt(target.accountId, target.region, service, operation, false);
+          return result;
+        } catch (error) {
+          const throttled = isThrottling(error);
+          this.stats.attempt(target.accountId, target.region, service, operation, throttled);
+          if (throttled) {
+            bucket.drain();
+            logger.warn(
+              { operation, target: where, requestId: requestIdOf(error) },
+              `throttled: ${service}:${operation}`,
+            );
+          }
+          throw error;
+        } finally {
+          release();
+        }
+      },
+      { relation: 'after', toMiddleware: 'retryMiddleware', name: 'headroomPacing' },
+    );
+
+    // Per logical call: duration, attempts, request id at debug; the outcome counted.
+    client.middlewareStack.add(
+      (next: Next, context: MiddlewareContext) => async (args: HandlerArgs) => {
+        const operation = operationOf(context);
+        const started = performance.now();
+        try {
+          const result = await next(args);
+          const durationMs = performance.now() - started;
+          const meta = (result.output as CallMetadata).$metadata;
+          this.stats.call(target.accountId, target.region, service, operation, { durationMs, failed: false });
+          logger.debug(
+            {
+              operation: `${service}:${operation}`,
+              target: where,
+              durationMs: Math.round(durationMs),
+              attempts: meta?.attempts ?? 1,
+              requestId: meta?.requestId,
+            },
+            'aws call',
+          );
+          return result;
+        } catch (error) {
+          const durationMs = performance.now() - started;
+          this.stats.call(target.accountId, target.region, service, operation, { durationMs, failed: true });
+          const meta = (error as CallMetadata).$metadata;
+          logger.debug(
+            {
+              operation: `${service}:${operation}`,
+              target: where,
+              durationMs: Math.round(durationMs),
+              attempts: meta?.attempts ?? 1,
+              requestId: meta?.requestId,
+              error: errorName(error),
+            },
+            'aws call failed',
+          );
+          throw error;
+        }
+      },
+      { step: 'initialize', name: 'headroomCallLog' },
+    );
+  }
+
+  /** Closes pooled connections. Clients made by this session must not be used afterwards. */
+  close(): void {
+    this.#handler.destroy();
+    this.#clients.clear();
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Counts of AWS calls per (account, region, service, operation): logical calls, HTTP attempts,
+ * throttled attempts, failures and time spent. Kept in memory for a run, then stored.
+ */
+export interface CallCounts {
+  readonly accountId: string;
+  readonly region: string;
+  readonly service: string;
+  readonly operation: string;
+  calls: number;
+  attempts: number;
+  throttled: number;
+  failed: number;
+  durationMs: number;
+}
+
+export class CallStats {
+  readonly #counts = new Map<string, CallCounts>();
+
+  #entry(accountId: string, region: string, service: string, operation: string): CallCounts {
+    const key = `${accountId}|${region}|${service}|${operation}`;
+    let entry = this.#counts.get(key);
+    if (!entry) {
+      entry = {
+        accountId,
+        region,
+        service,
+        operation,
+        calls: 0,
+        attempts: 0,
+        throttled: 0,
+        failed: 0,
+        durationMs: 0,
+      };
+      this.#counts.set(key, entry);
+    }
+    return entry;
+  }
+
+  attempt(accountId: string, region: string, service: string, operation: string, throttled: boolean): void {
+    const entry = this.#entry(accountId, region, service, operation);
+    entry.attempts++;
+    if (throttled) entry.throttled++;
+  }
+
+  call(
+    accountId: string,
+    region: string,
+    service: string,
+    operation: string,
+    outcome: { durationMs: number; failed: boolean },
+  ): void {
+    const entry = this.#entry(accountId, region, service, operation);
+    entry.calls++;
+    entry.durationMs += outcome.durationMs;
+    if (outcome.failed) entry.failed++;
+  }
+
+  /** A copy of every counter, sorted by account, region, service, operation. */
+  snapshot(): CallCounts[] {
+    return [...this.#counts.values()]
+      .map((c) => ({ ...c }))
+      .sort(
+        (a, b) =>
+          a.accountId.localeCompare(b.accountId) ||
+          a.region.localeCompare(b.region) ||
+          a.service.localeCompare(b.service) ||
+          a.operation.localeCompare(b.operation),
+      );
+  }
+
+  /** Totals per operation across targets. */
+  byOperation(): Map<string, { calls: number; attempts: number; throttled: number; failed: number }> {
+    const totals = new Map<string, { calls: number; attempts: number; throttled: number; failed: number }>();
+    for (const c of this.#counts.values()) {
+      const total = totals.get(c.operation) ?? { calls: 0, attempts: 0, throttled: 0, failed: 0 };
+      total.calls += c.calls;
+      total.attempts += c.attempts;
+      total.throttled += c.throttled;
+      total.failed += c.failed;
+      totals.set(c.operation, total);
+    }
+    return totals;
+  }
+
+  reset(): void {
+    this.#counts.clear();
+  }
+}
