@@ -1,0 +1,330 @@
+/**
+ * A sweep: every target's limits and usage, targets in parallel (the session's pacing and
+ * concurrency cap keep AWS happy), read through the store's cache. A failing service or target
+ * is recorded with its error on the snapshot and never stops the others.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { AwsSession } from '../aws/session.js';
+import { describeFailure } from '../aws/errors.js';
+import { IN_RESULT } from '../logging/logger.js';
+import type { CollectError, LimitSnapshot, Quota, UsageSnapshot, UsageSource } from '../domain/quota.js';
+import { GLOBAL_QUOTA_HOME_REGION, type Target, targetKey } from '../domain/target.js';
+import type { DefaultsSnapshot, Store } from '../storage/port.js';
+import {
+  type RegionDefaults,
+  readRegionDefaults,
+  readTargetLimits,
+  type ServiceFilter,
+  serviceSelected,
+  storedRegionDefaults,
+  TargetUnreadableError,
+} from './limits.js';
+import {
+  chooseUsageSource,
+  ReportUnavailableError,
+  readUsageFromCloudWatch,
+  readUsageFromReport,
+  type ReportOptions,
+  usageWindow,
+  withUsageMetric,
+} from './usage.js';
+
+export interface SweepTarget {
+  readonly target: Target;
+  readonly accountName: string | null;
+}
+
+export interface SweepOptions {
+  readonly targets: readonly SweepTarget[];
+  readonly filter: ServiceFilter;
+  readonly limitsTtlMs: number;
+  readonly usageTtlMs: number;
+  /** Ignore the cache and fetch everything again. */
+  readonly refresh: boolean;
+  readonly usage: {
+    readonly source: 'auto' | UsageSource;
+    readonly windowMs: number;
+    readonly periodSeconds: number;
+    readonly report?: ReportOptions;
+  };
+  readonly logger: Logger;
+  readonly now?: () => Date;
+  /** Called as each target finishes. */
+  readonly onTarget?: (result: TargetResult) => void;
+}
+
+export type Freshness = 'fetched' | 'cached' | 'failed';
+
+export interface TargetResult {
+  readonly target: Target;
+  readonly limits: Freshness;
+  readonly usage: Freshness | 'none';
+  readonly usageSource: UsageSource | null;
+  readonly quotaCount: number;
+  readonly sampleCount: number;
+  readonly complete: boolean;
+  readonly errors: readonly CollectError[];
+}
+
+export interface SweepResult {
+  readonly runId: string;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly targets: readonly TargetResult[];
+  /** Every target read whole. */
+  readonly complete: boolean;
+}
+
+/**
+ * The target of each account that records its global quotas: us-east-1 when swept, else the
+ * account's first region (ListServiceQuotas lists global quotas in every region).
+ */
+export function globalHomes(targets: readonly Target[]): Set<string> {
+  const byAccount = new Map<string, Target[]>();
+  for (const t of targets) byAccount.set(t.accountId, [...(byAccount.get(t.accountId) ?? []), t]);
+  const homes = new Set<string>();
+  for (const list of byAccount.values()) {
+    const home = list.find((t) => t.region === GLOBAL_QUOTA_HOME_REGION) ?? list[0];
+    if (home) homes.add(targetKey(home));
+  }
+  return homes;
+}
+
+function fresh(at: Date | undefined, ttlMs: number, now: Date): boolean {
+  return at !== undefined && now.getTime() - at.getTime() < ttlMs;
+}
+
+function failure(
+  scope: CollectError['scope'],
+  error: unknown,
+  action: string,
+  target: Target,
+  endpoint: string | undefined,
+): CollectError {
+  return {
+    scope,
+    serviceCode: null,
+    ...describeFailure(error, { action, where: targetKey(target), endpoint }),
+  };
+}
+
+/**
+ * Keeps the previous snapshot's quotas of services this read did not cover (a `--service` read
+ * refreshes those services only) or could not read (their last known values stay, and the
+ * snapshot says it is incomplete).
+ */
+function carryOver(
+  previous: LimitSnapshot | undefined,
+  next: LimitSnapshot,
+  filter: ServiceFilter,
+): LimitSnapshot {
+  if (!previous) return next;
+  const failed = new Set(next.errors.map((e) => e.serviceCode));
+  const keep = (serviceCode: string) => !serviceSelected(serviceCode, filter) || failed.has(serviceCode);
+  const read = new Set(next.quotas.map((q) => q.serviceCode));
+  const kept = previous.quotas.filter((q) => keep(q.serviceCode) && !read.has(q.serviceCode));
+  if (kept.length === 0 && filter.include.length === 0 && filter.exclude.length === 0) return next;
+  const keptErrors = previous.errors.filter(
+    (e) => e.serviceCode !== null && !serviceSelected(e.serviceCode, filter),
+  );
+  const quotas = [...kept, ...next.quotas].sort(
+    (a, b) => a.serviceCode.localeCompare(b.serviceCode) || a.quotaCode.localeCompare(b.quotaCode),
+  );
+  const errors = [...keptErrors, ...next.errors];
+  return { ...next, quotas, errors, complete: errors.length === 0 };
+}
+
+/** A warning per failure, for the log file (the sweep's result carries the same to the caller). */
+function warnEach(logger: Logger, target: string, what: string, errors: readonly CollectError[]): void {
+  for (const e of errors) {
+    logger.warn(
+      { [IN_RESULT]: true, target, service: e.serviceCode ?? undefined, code: e.code, hint: e.hint },
+      `${what}: ${e.message}`,
+    );
+  }
+}
+
+export async function sweep(session: AwsSession, store: Store, options: SweepOptions): Promise<SweepResult> {
+  const now = options.now ?? (() => new Date());
+  const runId = randomUUID();
+  const startedAt = now();
+  const { logger } = options;
+  await store.upsertTargets(options.targets.map((t) => ({ ...t, seenAt: startedAt })));
+  const homes = globalHomes(options.targets.map((t) => t.target));
+  const reportUnavailable = new Set<string>();
+
+  // AWS's defaults per region, read once (by the first account there that can) and shared.
+  const defaultsByRegion = new Map<string, Promise<RegionDefaults>>();
+  const defaultsFor = (target: Target): Promise<RegionDefaults> => {
+    let pending = defaultsByRegion.get(target.region);
+    if (!pending) {
+      pending = (async () => {
+        const cached = options.refresh ? undefined : await store.latestDefaults(target.region);
+        if (
+          cached?.complete &&
+          fresh(cached.collectedAt, options.limitsTtlMs, now()) &&
+          coversFilter(cached)
+        ) {
+          return storedRegionDefaults(cached);
+        }
+        const reading = readRegionDefaults(session.serviceQuotas(target), target.region, options.filter, {
+          now,
+          endpoint: session.endpoint,
+        });
+        // ListServices failing (this account cannot read Service Quotas) lets the next account try.
+        reading.services.catch(() => {
+          if (defaultsByRegion.get(target.region) === pending) defaultsByRegion.delete(target.region);
+        });
+        savedDefaults.push(
+          reading.snapshot.then(
+            (snapshot) => store.saveDefaults(snapshot),
+            () => undefined,
+          ),
+        );
+        return reading;
+      })();
+      defaultsByRegion.set(target.region, pending);
+    }
+    return pending;
+  };
+  const savedDefaults: Promise<void>[] = [];
+  // Cached defaults serve only if they hold every service this sweep selects.
+  const coversFilter = (cached: DefaultsSnapshot): boolean =>
+    cached.unread.every((code) => !serviceSelected(code, options.filter));
+
+  const one = async ({ target }: SweepTarget): Promise<TargetResult> => {
+    const key = targetKey(target);
+    const errors: CollectError[] = [];
+    let limits: Freshness = 'failed';
+    let quotas: readonly Quota[] = [];
+    let complete = false;
+
+    const previous = await store.latestLimitSnapshot(target);
+    if (
+      !options.refresh &&
+      previous &&
+      previous.complete &&
+      fresh(previous.collectedAt, options.limitsTtlMs, now())
+    ) {
+      limits = 'cached';
+      quotas = previous.quotas;
+      complete = true;
+    } else {
+      try {
+        const defaults = await defaultsFor(target);
+        const read = await readTargetLimits(session.serviceQuotas(target), target, defaults, {
+          globalHome: homes.has(key),
+          filter: options.filter,
+          now,
+          endpoint: session.endpoint,
+        });
+        const snapshot = carryOver(previous, read, options.filter);
+        await store.saveLimitSnapshot(snapshot);
+        limits = 'fetched';
+        quotas = snapshot.quotas;
+        complete = snapshot.complete;
+        errors.push(...read.errors);
+        warnEach(logger, key, 'partial limits', read.errors);
+      } catch (error) {
+        const failed: CollectError =
+          error instanceof TargetUnreadableError
+            ? { ...error.failure, scope: 'target' }
+            : failure('target', error, 'servicequotas:ListServices', target, session.endpoint);
+        errors.push(failed);
+        warnEach(logger, key, 'limits failed', [failed]);
+        if (previous) quotas = previous.quotas;
+      }
+    }
+
+    // Usage, for the quotas we know (fresh or from the last good snapshot).
+    let usage: Freshness | 'none' = 'none';
+    let usageSource: UsageSource | null = null;
+    let sampleCount = 0;
+    const watched = withUsageMetric(quotas);
+    if (watched.length > 0) {
+      const previousUsage = await store.latestUsageSnapshot(target);
+      if (
+        !options.refresh &&
+        previousUsage?.complete &&
+        fresh(previousUsage.collectedAt, options.usageTtlMs, now())
+      ) {
+        usage = 'cached';
+        usageSource = previousUsage.source;
+        sampleCount = previousUsage.samples.length;
+      } else {
+        try {
+          const snapshot = await readUsage(session, target, watched, options, reportUnavailable, now);
+          await store.saveUsageSnapshot(snapshot);
+          usage = 'fetched';
+          usageSource = snapshot.source;
+          sampleCount = snapshot.samples.length;
+          errors.push(...snapshot.errors);
+          warnEach(logger, key, 'partial usage', snapshot.errors);
+          complete &&= snapshot.complete;
+        } catch (error) {
+          usage = 'failed';
+          complete = false;
+          const failed = failure('usage', error, 'usage', target, session.endpoint);
+          errors.push(failed);
+          warnEach(logger, key, 'usage failed', [failed]);
+        }
+      }
+    }
+    const result: TargetResult = {
+      target,
+      limits,
+      usage,
+      usageSource,
+      quotaCount: quotas.length,
+      sampleCount,
+      complete: complete && limits !== 'failed',
+      errors,
+    };
+    options.onTarget?.(result);
+    return result;
+  };
+
+  const targets = await Promise.all(options.targets.map(one));
+  await Promise.all(savedDefaults);
+  const finishedAt = now();
+  await store.recordApiCalls(session.stats.snapshot().map((c) => ({ ...c, runId, at: finishedAt })));
+  return { runId, startedAt, finishedAt, targets, complete: targets.every((t) => t.complete) };
+}
+
+async function readUsage(
+  session: AwsSession,
+  target: Target,
+  quotas: readonly Quota[],
+  options: SweepOptions,
+  reportUnavailable: Set<string>,
+  now: () => Date,
+): Promise<UsageSnapshot> {
+  const { source } = chooseUsageSource(quotas, {
+    reportAvailable: !reportUnavailable.has(target.accountId),
+    preferred: options.usage.source,
+  });
+  if (source === 'utilization-report') {
+    try {
+      return await readUsageFromReport(
+        session.serviceQuotas(target),
+        target,
+        quotas,
+        options.usage.report,
+        now,
+      );
+    } catch (error) {
+      if (!(error instanceof ReportUnavailableError)) throw error;
+      reportUnavailable.add(target.accountId);
+      options.logger.info(
+        { target: targetKey(target) },
+        'the account does not offer the quota utilization report; reading usage from CloudWatch',
+      );
+    }
+  }
+  const window = usageWindow(now(), options.usage.windowMs, options.usage.periodSeconds);
+  return readUsageFromCloudWatch(session.cloudWatch(target), target, quotas, window, {
+    now,
+    endpoint: session.endpoint,
+  });
+}
