@@ -11,3 +11,4 @@ process.env.AWS_SHARED_CREDENTIALS_FILE = '/dev/null';
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 delete process.env.AWS_PROFILE;
 delete process.env.AWS_SESSION_TOKEN;
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

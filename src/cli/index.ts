@@ -4,19 +4,33 @@
  */
 import { Command, CommanderError } from 'commander';
 import { HeadroomError } from '../domain/errors.js';
+import { registerCollect } from './commands/collect.js';
+import { registerQuotas } from './commands/quotas.js';
 import { registerSandbox } from './commands/sandbox.js';
+import { registerCache, registerTargets } from './commands/targets.js';
 
 export function buildProgram(): Command {
   const program = new Command()
     .name('headroom')
     .description('keep AWS service quotas ahead of demand across every account and region')
+    .option(
+      '--config <file>',
+      'headroom.yaml to use (default: ./headroom.yaml, then $HEADROOM_HOME/headroom.yaml)',
+    )
     .exitOverride();
+  registerTargets(program);
+  registerCollect(program);
+  registerQuotas(program);
+  registerCache(program);
   registerSandbox(program);
   return program;
 }
 
 /** Runs the CLI and returns its exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
+  // The AWS SDK warns on every run that its 2027 releases will need Node 22; headroom pins its SDK
+  // versions and the README says so, so for a user of the CLI the warning is noise.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });

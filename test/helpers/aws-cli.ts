@@ -5,7 +5,9 @@
  * that, killed when the test worker exits).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
@@ -100,6 +102,18 @@ export function envWithoutAws(extra: Record<string, string> = {}): NodeJS.Proces
 export function headroomCommand(args: readonly string[]): { file: string; args: string[] } {
   return { file: process.execPath, args: ['--import', 'tsx', 'src/cli/index.ts', ...args] };
 }
+
+/**
+ * `headroom <args>` as {@link headroomCommand}, but with absolute paths (tsx's loader and the CLI's
+ * source), so it can run in any directory, such as a test's temp dir. Give the child
+ * `TSX_TSCONFIG_PATH: TSCONFIG_PATH` so tsx compiles with the repository's tsconfig from there.
+ */
+export function headroomCommandAnywhere(args: readonly string[]): { file: string; args: string[] } {
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return { file: process.execPath, args: ['--import', tsx, join(REPO_ROOT, 'src/cli/index.ts'), ...args] };
+}
+
+export const TSCONFIG_PATH = join(REPO_ROOT, 'tsconfig.json');
 
 /** Runs `headroom <args>` to its end. */
 export function runHeadroom(args: readonly string[], timeoutMs = 30_000): Promise<ProcessResult> {

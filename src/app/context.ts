@@ -1,0 +1,231 @@
+/**
+ * One run of headroom, wired: configuration, logger, store, AWS session and the targets. The CLI
+ * (and later the server) open a context, call the jobs with it, and close it.
+ *
+ * With no headroom.yaml and no AWS credentials anywhere, the context runs on the built-in
+ * sandbox, which the caller starts (only the CLI may import the sandbox) and says so.
+ */
+import { join } from 'node:path';
+import { loadSharedConfigFiles } from '@smithy/core/config';
+import type { Logger } from 'pino';
+import { assertProfileExists } from '../aws/credentials.js';
+import { AwsSession } from '../aws/session.js';
+import type { SweepTarget } from '../collect/sweep.js';
+import type { Config } from '../config/schema.js';
+import { loadConfig } from '../config/load.js';
+import { UsageError } from '../domain/errors.js';
+import { isAccountId, splitTarget, type Target, targetKey } from '../domain/target.js';
+import { createLogger } from '../logging/logger.js';
+import type { Store } from '../storage/port.js';
+import { openSqliteStore } from '../storage/sqlite/index.js';
+
+/** What the caller's sandbox gives the context: where it listens and its accounts. */
+export interface EmbeddedAws {
+  readonly url: string;
+  readonly regions: readonly string[];
+  readonly accounts: readonly {
+    id: string;
+    name: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+    management: boolean;
+  }[];
+  close(): Promise<void>;
+}
+
+export interface ContextOptions {
+  readonly configPath?: string | undefined;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  readonly stderr?: NodeJS.WritableStream;
+  /** Starts the embedded sandbox when there is nothing to reach real AWS with. */
+  readonly startEmbedded?: () => Promise<EmbeddedAws>;
+}
+
+export interface Context {
+  readonly config: Config;
+  readonly configFile: string | null;
+  readonly mode: 'aws' | 'sandbox';
+  readonly endpoint: string | undefined;
+  readonly logger: Logger;
+  readonly store: Store;
+  readonly session: AwsSession;
+  /** Every configured target. */
+  targets(): Promise<SweepTarget[]>;
+  /** `--target` values (ACCOUNT:REGION with an id or account name, or an alias) as targets. */
+  resolveTargets(specs: readonly string[]): Promise<SweepTarget[]>;
+  close(): Promise<void>;
+}
+
+/** The role the sandbox's member accounts are entered through (Organizations' default). */
+const SANDBOX_MEMBER_ROLE = 'OrganizationAccountAccessRole';
+
+/**
+ * Whether anything could give AWS credentials: environment keys, a profile, web identity, a
+ * container endpoint, a shared config or credentials file with a profile in it. Instance metadata
+ * is not probed (it would cost a network timeout on every run off EC2); on EC2 with no config,
+ * set `AWS_PROFILE` or write a headroom.yaml.
+ */
+export async function credentialsConfigured(env: NodeJS.ProcessEnv): Promise<boolean> {
+  const set = (name: string) => (env[name] ?? '') !== '';
+  if (
+    set('AWS_ACCESS_KEY_ID') ||
+    set('AWS_PROFILE') ||
+    set('HEADROOM_PROFILE') ||
+    set('AWS_WEB_IDENTITY_TOKEN_FILE') ||
+    set('AWS_CONTAINER_CREDENTIALS_RELATIVE_URI') ||
+    set('AWS_CONTAINER_CREDENTIALS_FULL_URI')
+  ) {
+    return true;
+  }
+  const files = await loadSharedConfigFiles({ ignoreCache: true }).catch(() => ({
+    configFile: {},
+    credentialsFile: {},
+  }));
+  return Object.keys(files.configFile).length > 0 || Object.keys(files.credentialsFile).length > 0;
+}
+
+export async function openContext(options: ContextOptions = {}): Promise<Context> {
+  const env = options.env ?? process.env;
+  const { config, file } = await loadConfig({ path: options.configPath, env, cwd: options.cwd });
+  const stderr = options.stderr ?? process.stderr;
+  const logging = await createLogger({
+    level: config.log.level,
+    fileLevel: config.log.fileLevel,
+    logDir: join(config.home, 'logs'),
+    retentionDays: config.log.retentionDays,
+    stderr,
+  });
+  const { logger } = logging;
+  const cleanups: (() => Promise<void>)[] = [() => logging.close()];
+  const closeAll = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    const embeddedWanted =
+      file === null &&
+      config.aws.endpoint === undefined &&
+      config.accounts.length === 0 &&
+      options.startEmbedded !== undefined &&
+      !(await credentialsConfigured(env));
+    let embedded: EmbeddedAws | undefined;
+    if (embeddedWanted) {
+      embedded = await options.startEmbedded();
+      const sandbox = embedded;
+      cleanups.push(() => sandbox.close());
+      stderr.write(
+        `headroom: no headroom.yaml and no AWS credentials found; using the built-in sandbox AWS at ${embedded.url} ` +
+          `(${embedded.accounts.length} accounts × ${embedded.regions.length} regions). ` +
+          `Write a headroom.yaml or set AWS credentials to use real AWS.\n`,
+      );
+    }
+
+    for (const account of config.accounts) {
+      if (account.profile !== undefined)
+        await assertProfileExists(account.profile, `accounts (${account.id}).profile`);
+    }
+    if (config.aws.profile !== undefined && !embedded)
+      await assertProfileExists(config.aws.profile, 'aws.profile');
+
+    const management = embedded?.accounts.find((a) => a.management);
+    const accounts = embedded
+      ? embedded.accounts.map((a) => ({
+          id: a.id,
+          name: a.name,
+          roleArn: a.management ? undefined : `arn:aws:iam::${a.id}:role/${SANDBOX_MEMBER_ROLE}`,
+          profile: undefined,
+          externalId: undefined,
+          regions: [...embedded.regions],
+        }))
+      : config.accounts;
+
+    const session = new AwsSession({
+      retryMode: config.aws.retryMode,
+      maxAttempts: config.aws.maxAttempts,
+      maxConcurrency: config.aws.maxConcurrency,
+      logger,
+      endpoint: embedded?.url ?? config.aws.endpoint,
+      profile: embedded ? undefined : config.aws.profile,
+      credentials: management
+        ? { accessKeyId: management.accessKeyId, secretAccessKey: management.secretAccessKey }
+        : undefined,
+      roleSessionName: config.aws.roleSessionName,
+      accounts: accounts.map((a) => ({
+        accountId: a.id,
+        profile: a.profile,
+        roleArn: a.roleArn,
+        externalId: a.externalId,
+      })),
+    });
+    cleanups.push(() => {
+      session.close();
+      return Promise.resolve();
+    });
+
+    const store = await openSqliteStore(join(config.home, embedded ? 'sandbox.sqlite' : 'headroom.sqlite'));
+    cleanups.push(() => store.close());
+
+    let configured: SweepTarget[] | undefined;
+    const targets = async (): Promise<SweepTarget[]> => {
+      if (configured) return configured;
+      if (accounts.length === 0) {
+        // No accounts named: the account of the base credentials, in every configured region.
+        const me = await session.callerIdentity();
+        configured = config.regions.map((region) => ({
+          target: { accountId: me.accountId, region },
+          accountName: null,
+        }));
+      } else {
+        configured = accounts.flatMap((a) =>
+          a.regions.map((region) => ({ target: { accountId: a.id, region }, accountName: a.name ?? null })),
+        );
+      }
+      return configured;
+    };
+
+    const resolveTargets = async (specs: readonly string[]): Promise<SweepTarget[]> => {
+      const all = await targets();
+      const chosen = new Map<string, SweepTarget>();
+      for (const spec of specs) {
+        const aliased = config.aliases[spec];
+        const { account, region } = splitTarget(aliased ?? spec);
+        const named = accounts.find((a) => a.name === account);
+        const accountId = named?.id ?? account;
+        if (!isAccountId(accountId)) {
+          throw new UsageError(`--target '${spec}': no account is named '${account}'`, {
+            hint: `use a 12-digit account id, or one of: ${accounts.map((a) => a.name ?? a.id).join(', ') || '(no accounts configured)'}`,
+          });
+        }
+        // Only accounts headroom knows how to reach: the base credentials' account when none are
+        // configured, else the configured ones. Anything else would be read with the wrong
+        // credentials and stored under the wrong account.
+        const reachable = [...new Set(all.map((t) => t.target.accountId))];
+        if (!reachable.includes(accountId)) {
+          throw new UsageError(`--target '${spec}': account ${accountId} is not configured`, {
+            hint: `add it under accounts: in headroom.yaml, or use one of: ${reachable.join(', ')}`,
+          });
+        }
+        const target: Target = { accountId, region };
+        const known = all.find((t) => targetKey(t.target) === targetKey(target));
+        chosen.set(targetKey(target), known ?? { target, accountName: named?.name ?? null });
+      }
+      return [...chosen.values()];
+    };
+
+    return {
+      config,
+      configFile: file,
+      mode: embedded ? 'sandbox' : 'aws',
+      endpoint: session.endpoint,
+      logger,
+      store,
+      session,
+      targets,
+      resolveTargets,
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

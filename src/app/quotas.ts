@@ -1,0 +1,162 @@
+/**
+ * The jobs behind `headroom collect`, `headroom quotas`, `headroom targets` and `headroom cache`,
+ * as functions of a Context, so the CLI and (later) the HTTP API call the same code.
+ */
+import { type SweepResult, type SweepTarget, type TargetResult, sweep } from '../collect/sweep.js';
+import { quotaKey, utilization } from '../domain/quota.js';
+import { compareTargets, type Target, targetKey } from '../domain/target.js';
+import type { CacheEntry } from '../storage/port.js';
+import type { Context } from './context.js';
+
+export interface CollectRequest {
+  /** `--target` values; empty means every configured target. */
+  readonly targets: readonly string[];
+  /** `--service` values; empty means the config's include/exclude. */
+  readonly services: readonly string[];
+  readonly refresh: boolean;
+  readonly onStart?: (targets: readonly SweepTarget[]) => void;
+  readonly onTarget?: (result: TargetResult) => void;
+}
+
+export async function chooseTargets(ctx: Context, specs: readonly string[]): Promise<SweepTarget[]> {
+  return specs.length > 0 ? ctx.resolveTargets(specs) : ctx.targets();
+}
+
+/** Collects limits and usage for the chosen targets, through the cache. */
+export async function collect(ctx: Context, request: CollectRequest): Promise<SweepResult> {
+  const targets = await chooseTargets(ctx, request.targets);
+  request.onStart?.(targets);
+  const { config } = ctx;
+  return sweep(ctx.session, ctx.store, {
+    targets,
+    filter:
+      request.services.length > 0
+        ? { include: request.services, exclude: [] }
+        : { include: config.services.include, exclude: config.services.exclude },
+    limitsTtlMs: config.cache.limitsTtlMs,
+    usageTtlMs: config.cache.usageTtlMs,
+    refresh: request.refresh,
+    usage: {
+      source: config.usage.source,
+      windowMs: config.usage.windowMs,
+      periodSeconds: config.usage.periodSeconds,
+    },
+    logger: ctx.logger,
+    ...(request.onTarget ? { onTarget: request.onTarget } : {}),
+  });
+}
+
+/** One quota of one target, as `headroom quotas` shows it. */
+export interface QuotaRow {
+  readonly accountId: string;
+  readonly accountName: string | null;
+  readonly region: string;
+  readonly serviceCode: string;
+  readonly serviceName: string;
+  readonly quotaCode: string;
+  readonly quotaName: string;
+  /** The limit in force, and where it came from. */
+  readonly limit: number | null;
+  readonly limitSource: 'applied' | 'default';
+  readonly defaultValue: number | null;
+  readonly unit: string;
+  readonly adjustable: boolean;
+  readonly global: boolean;
+  readonly usage: number | null;
+  readonly usageSource: string | null;
+  /** Usage over limit, 0–1 (above 1 when over the limit). */
+  readonly utilization: number | null;
+  readonly limitsAt: Date;
+  readonly usageAt: Date | null;
+}
+
+export type QuotaSort = 'utilization' | 'service' | 'name' | 'limit';
+
+export interface QuotaQuery {
+  readonly services: readonly string[];
+  /** Only quotas that can be raised. */
+  readonly adjustable: boolean;
+  /** Only quotas whose limit differs from AWS's default. */
+  readonly changed: boolean;
+  /** Only quotas at or above this utilization, in percent. */
+  readonly abovePercent: number | undefined;
+  readonly sort: QuotaSort;
+}
+
+export const QUOTA_SORTS: readonly QuotaSort[] = ['utilization', 'service', 'name', 'limit'];
+
+function compareRows(sort: QuotaSort): (a: QuotaRow, b: QuotaRow) => number {
+  const byTarget = (a: QuotaRow, b: QuotaRow) =>
+    compareTargets(a, { accountId: b.accountId, region: b.region }) ||
+    a.serviceCode.localeCompare(b.serviceCode) ||
+    a.quotaCode.localeCompare(b.quotaCode);
+  switch (sort) {
+    case 'utilization':
+      return (a, b) => (b.utilization ?? -1) - (a.utilization ?? -1) || byTarget(a, b);
+    case 'limit':
+      return (a, b) => (b.limit ?? -1) - (a.limit ?? -1) || byTarget(a, b);
+    case 'name':
+      return (a, b) => a.quotaName.localeCompare(b.quotaName) || byTarget(a, b);
+    case 'service':
+      return byTarget;
+  }
+}
+
+/** The stored quotas of the targets, with usage, filtered and sorted; targets with nothing stored listed apart. */
+export async function quotaRows(
+  ctx: Context,
+  targets: readonly SweepTarget[],
+  query: QuotaQuery,
+): Promise<{ rows: QuotaRow[]; missing: Target[] }> {
+  const rows: QuotaRow[] = [];
+  const missing: Target[] = [];
+  for (const { target, accountName } of targets) {
+    const limits = await ctx.store.latestLimitSnapshot(target);
+    if (!limits) {
+      missing.push(target);
+      continue;
+    }
+    const usage = await ctx.store.latestUsageSnapshot(target);
+    const samples = new Map((usage?.samples ?? []).map((s) => [quotaKey(s), s]));
+    for (const q of limits.quotas) {
+      if (query.services.length > 0 && !query.services.includes(q.serviceCode)) continue;
+      if (query.adjustable && !q.adjustable) continue;
+      if (query.changed && (q.source !== 'applied' || q.value === q.defaultValue)) continue;
+      const sample = samples.get(quotaKey(q));
+      const ratio = utilization(sample?.value, q.value);
+      if (query.abovePercent !== undefined && (ratio === null || ratio * 100 < query.abovePercent)) continue;
+      rows.push({
+        accountId: target.accountId,
+        accountName,
+        region: target.region,
+        serviceCode: q.serviceCode,
+        serviceName: q.serviceName,
+        quotaCode: q.quotaCode,
+        quotaName: q.quotaName,
+        limit: q.value,
+        limitSource: q.source,
+        defaultValue: q.defaultValue,
+        unit: q.unit,
+        adjustable: q.adjustable,
+        global: q.global,
+        usage: sample?.value ?? null,
+        usageSource: sample ? (usage?.source ?? null) : null,
+        utilization: ratio,
+        limitsAt: limits.collectedAt,
+        usageAt: sample ? (usage?.collectedAt ?? null) : null,
+      });
+    }
+  }
+  return { rows: rows.sort(compareRows(query.sort)), missing };
+}
+
+/** Configured targets with what is cached for each. */
+export async function targetsWithCache(
+  ctx: Context,
+): Promise<{ target: SweepTarget; cache: CacheEntry | undefined }[]> {
+  const targets = await ctx.targets();
+  const entries = new Map((await ctx.store.cacheEntries()).map((e) => [targetKey(e.target), e]));
+  return targets
+    .map((t) => ({ target: t, cache: entries.get(targetKey(t.target)) }))
+    .sort((a, b) => compareTargets(a.target.target, b.target.target));
+}

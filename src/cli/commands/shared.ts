@@ -1,0 +1,83 @@
+/**
+ * What the data commands share: the global flags, opening a context (with the embedded sandbox
+ * as the zero-config fallback), and output formats.
+ */
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Context, type EmbeddedAws, openContext } from '../../app/context.js';
+import { startSandbox } from '../../sandbox/index.js';
+import type { TargetResult } from '../../collect/sweep.js';
+import type { CollectError } from '../../domain/quota.js';
+import { targetKey } from '../../domain/target.js';
+
+export type Format = 'table' | 'json' | 'csv';
+export const FORMATS: readonly Format[] = ['table', 'json', 'csv'];
+
+export function formatOption(): Option {
+  return new Option('--format <format>', 'output format').choices(FORMATS).default('table');
+}
+
+/** `--config` on the program, read by every command. */
+export function configPathOf(command: Command): string | undefined {
+  const value: unknown = command.optsWithGlobals().config;
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function collectList(value: string, previous: string[] = []): string[] {
+  const items = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  if (items.length === 0) throw new InvalidArgumentError('expected a value.');
+  return [...previous, ...items];
+}
+
+/** The sandbox as the embedded default: AWS's rates, fresh each run, deterministic data. */
+async function startEmbedded(): Promise<EmbeddedAws> {
+  const sandbox = await startSandbox({ port: 0 });
+  const info = sandbox.admin.info();
+  return {
+    url: sandbox.url,
+    regions: info.regions,
+    accounts: sandbox.admin.accounts(),
+    close: () => sandbox.close(),
+  };
+}
+
+/** Opens a context for a command, runs it, and always closes it (logs flushed, store closed). */
+export async function withContext<T>(command: Command, run: (ctx: Context) => Promise<T>): Promise<T> {
+  const ctx = await openContext({ configPath: configPathOf(command), startEmbedded });
+  try {
+    return await run(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+export function write(text: string): void {
+  process.stdout.write(text);
+}
+
+export function formatNumber(value: unknown): string {
+  if (typeof value !== 'number') return String(value);
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
+  return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
+export function formatPercent(value: unknown): string {
+  return typeof value === 'number' ? `${(value * 100).toFixed(1)}%` : String(value);
+}
+
+export function formatAge(from: Date | null | undefined, now = new Date()): string {
+  if (!from) return '-';
+  const seconds = Math.max(0, Math.round((now.getTime() - from.getTime()) / 1000));
+  if (seconds < 90) return `${seconds}s ago`;
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)}m ago`;
+  if (seconds < 36 * 3600) return `${Math.round(seconds / 3600)}h ago`;
+  return `${Math.round(seconds / 86_400)}d ago`;
+}
+
+/** A recorded failure as one line: where, what, and the fix. */
+export function problemLine(result: TargetResult, error: CollectError): string {
+  const where = targetKey(result.target) + (error.serviceCode ? ` ${error.serviceCode}` : '');
+  return `warning ${where}: ${error.message}${error.hint ? `; ${error.hint}` : ''}`;
+}
