@@ -208,37 +208,28 @@ export class AwsSession {
       (next: Next, context: MiddlewareContext) => async (args: HandlerArgs) => {
         const operation = operationOf(context);
         const started = performance.now();
+        const done = (meta: CallMetadata['$metadata'], error?: unknown) => {
+          const durationMs = performance.now() - started;
+          const failed = error !== undefined;
+          this.stats.call(target.accountId, target.region, service, operation, { durationMs, failed });
+          logger.debug(
+            {
+              operation: `${service}:${operation}`,
+              target: where,
+              durationMs: Math.round(durationMs),
+              attempts: meta?.attempts ?? 1,
+              requestId: meta?.requestId,
+              error: failed ? errorName(error) : undefined,
+            },
+            failed ? 'aws call failed' : 'aws call',
+          );
+        };
         try {
           const result = await next(args);
-          const durationMs = performance.now() - started;
-          const meta = (result.output as CallMetadata).$metadata;
-          this.stats.call(target.accountId, target.region, service, operation, { durationMs, failed: false });
-          logger.debug(
-            {
-              operation: `${service}:${operation}`,
-              target: where,
-              durationMs: Math.round(durationMs),
-              attempts: meta?.attempts ?? 1,
-              requestId: meta?.requestId,
-            },
-            'aws call',
-          );
+          done((result.output as CallMetadata).$metadata);
           return result;
         } catch (error) {
-          const durationMs = performance.now() - started;
-          this.stats.call(target.accountId, target.region, service, operation, { durationMs, failed: true });
-          const meta = (error as CallMetadata).$metadata;
-          logger.debug(
-            {
-              operation: `${service}:${operation}`,
-              target: where,
-              durationMs: Math.round(durationMs),
-              attempts: meta?.attempts ?? 1,
-              requestId: meta?.requestId,
-              error: errorName(error),
-            },
-            'aws call failed',
-          );
+          done((error as CallMetadata).$metadata, error);
           throw error;
         }
       },

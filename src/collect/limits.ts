@@ -24,6 +24,7 @@ import type { CollectError, LimitSnapshot, Quota, UsageMetric } from '../domain/
 import type { Target } from '../domain/target.js';
 import type { DefaultsSnapshot } from '../storage/port.js';
 import { describeFailure } from '../aws/errors.js';
+import { LANES_PER_TARGET, lanes } from './lanes.js';
 import { withRetry } from './retry.js';
 
 /** Service Quotas' largest page. */
@@ -54,6 +55,23 @@ async function readAll<T>(fetchPage: (token: string | undefined) => Promise<Page
     token = page.nextToken;
   } while (token !== undefined);
   return items;
+}
+
+/** Every quota of a service: its applied values (ListServiceQuotas) or AWS's defaults. */
+function listQuotas(
+  client: ServiceQuotasClient,
+  serviceCode: string,
+  which: Quota['source'],
+): Promise<ServiceQuota[]> {
+  return readAll(async (token) => {
+    const input = { ServiceCode: serviceCode, MaxResults: PAGE_SIZE, NextToken: token };
+    const out = await client.send(
+      which === 'applied'
+        ? new ListServiceQuotasCommand(input)
+        : new ListAWSDefaultServiceQuotasCommand(input),
+    );
+    return { items: out.Quotas ?? [], nextToken: out.NextToken };
+  });
 }
 
 const PERIOD_UNITS = new Set<string>([
@@ -228,6 +246,7 @@ export function readRegionDefaults(
   options: { now?: () => Date; endpoint?: string | undefined } = {},
 ): RegionDefaults {
   const now = options.now ?? (() => new Date());
+  const lane = lanes(LANES_PER_TARGET);
   const services = readAll(async (token) => {
     const out = await client.send(new ListServicesCommand({ MaxResults: PAGE_SIZE, NextToken: token }));
     return {
@@ -245,16 +264,9 @@ export function readRegionDefaults(
           .filter((s) => serviceSelected(s.serviceCode, filter))
           .map(({ serviceCode }) => [
             serviceCode,
-            readAll(async (token) => {
-              const out = await client.send(
-                new ListAWSDefaultServiceQuotasCommand({
-                  ServiceCode: serviceCode,
-                  MaxResults: PAGE_SIZE,
-                  NextToken: token,
-                }),
-              );
-              return { items: out.Quotas ?? [], nextToken: out.NextToken };
-            }).then((listed) => listed.map((q) => toQuota(q, 'default'))),
+            lane(() => listQuotas(client, serviceCode, 'default')).then((listed) =>
+              listed.map((q) => toQuota(q, 'default')),
+            ),
           ]),
       ),
   );
@@ -363,47 +375,41 @@ export async function readTargetLimits(
   const quotas: Quota[] = [];
   const errors: CollectError[] = [];
   let attempted = 0;
+  const lane = lanes(LANES_PER_TARGET);
   await Promise.all(
-    wanted.map(async (serviceCode) => {
-      let known: readonly Quota[] | undefined;
-      try {
-        known = await defaults.defaultsOf(serviceCode);
-      } catch (error) {
-        // Without defaults we cannot tell what the service holds: ask, and say the defaults are missing.
-        const failure =
-          error instanceof StoredFailure
-            ? error.failure
-            : serviceError(
-                serviceCode,
-                error,
-                'ListAWSDefaultServiceQuotas',
-                target.region,
-                options.endpoint,
-              );
-        errors.push({ ...failure, message: `defaults unavailable: ${failure.message}` });
-      }
-      if (known && !needsRead(known, options.globalHome)) return;
-      attempted++;
-      try {
-        const applied = await readAll(async (token) => {
-          const out = await client.send(
-            new ListServiceQuotasCommand({
-              ServiceCode: serviceCode,
-              MaxResults: PAGE_SIZE,
-              NextToken: token,
-            }),
+    wanted.map((serviceCode) =>
+      lane(async () => {
+        let known: readonly Quota[] | undefined;
+        try {
+          known = await defaults.defaultsOf(serviceCode);
+        } catch (error) {
+          // Without defaults we cannot tell what the service holds: ask, and say the defaults are missing.
+          const failure =
+            error instanceof StoredFailure
+              ? error.failure
+              : serviceError(
+                  serviceCode,
+                  error,
+                  'ListAWSDefaultServiceQuotas',
+                  target.region,
+                  options.endpoint,
+                );
+          errors.push({ ...failure, message: `defaults unavailable: ${failure.message}` });
+        }
+        if (known && !needsRead(known, options.globalHome)) return;
+        attempted++;
+        try {
+          const applied = await listQuotas(client, serviceCode, 'applied');
+          const merged = mergeQuotas(
+            known ?? [],
+            applied.map((q) => toQuota(q, 'applied')),
           );
-          return { items: out.Quotas ?? [], nextToken: out.NextToken };
-        });
-        const merged = mergeQuotas(
-          known ?? [],
-          applied.map((q) => toQuota(q, 'applied')),
-        );
-        quotas.push(...merged.filter((q) => options.globalHome || !q.global));
-      } catch (error) {
-        errors.push(serviceError(serviceCode, error, 'ListServiceQuotas', where, options.endpoint));
-      }
-    }),
+          quotas.push(...merged.filter((q) => options.globalHome || !q.global));
+        } catch (error) {
+          errors.push(serviceError(serviceCode, error, 'ListServiceQuotas', where, options.endpoint));
+        }
+      }),
+    ),
   );
   const failedServices = new Set(errors.map((e) => e.serviceCode));
   if (quotas.length === 0 && attempted > 0 && failedServices.size >= attempted) {
