@@ -337,8 +337,6 @@ describe('a sweep of 3 accounts × 2 regions, pages of 2', () => {
 
   it('reads usage from the quota utilization report where asked, and from CloudWatch where the account lacks it', async () => {
     const { session, store } = await open();
-    const fromCloudWatch = await open();
-    await sweep(fromCloudWatch.session, fromCloudWatch.store, options());
     const result = await sweep(
       session,
       store,
@@ -352,26 +350,122 @@ describe('a sweep of 3 accounts × 2 regions, pages of 2', () => {
       }),
     );
     const sources = new Set(result.targets.map((t) => t.usageSource));
-    // The management account always offers the report; with three accounts, seed 1 has one without.
-    expect(sources.has('utilization-report')).toBe(true);
+    // With seed 1, all three accounts offer the report (the next test meets one that does not).
+    expect(sources).toEqual(new Set(['utilization-report']));
     const management = accounts()[0]?.id ?? '';
     const target = { accountId: management, region: 'us-east-1' };
     const report = await store.latestUsageSnapshot(target);
-    const cloudwatch = await fromCloudWatch.store.latestUsageSnapshot(target);
     expect(report?.source).toBe('utilization-report');
     const limits = await store.latestLimitSnapshot(target);
-    const limitOf = new Map((limits?.quotas ?? []).map((q) => [q.quotaCode, q.value ?? 0]));
-    const cw = new Map((cloudwatch?.samples ?? []).map((s) => [s.quotaCode, s.value]));
-    let compared = 0;
-    for (const sample of report?.samples ?? []) {
-      const other = cw.get(sample.quotaCode);
-      if (other === undefined) continue;
-      // The report rounds utilization to 0.01%: usage agrees within that share of the limit.
-      expect(Math.abs(sample.value - other)).toBeLessThanOrEqual(
-        (limitOf.get(sample.quotaCode) ?? 0) * 0.0001 + 1e-9,
+    const byCode = new Map((limits?.quotas ?? []).map((q) => [q.quotaCode, q]));
+    const generatedAt = report?.windowEnd.getTime() ?? 0;
+    const cw = new CloudWatchClient(clientSettings(sandbox));
+    // The report's hour ends when it was built, not on a minute: its peak lies between the peaks of
+    // the whole minutes inside that hour and of the minutes around it.
+    const peak = async (quota: Quota, from: number, to: number) => {
+      const metric = quota.usageMetric;
+      if (!metric) throw new Error(`${quota.quotaCode} has no usage metric`);
+      const out = await cw.send(
+        new GetMetricDataCommand({
+          StartTime: new Date(from),
+          EndTime: new Date(to),
+          MetricDataQueries: [
+            {
+              Id: 'm',
+              MetricStat: {
+                Metric: {
+                  Namespace: metric.namespace,
+                  MetricName: metric.name,
+                  Dimensions: Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value })),
+                },
+                Period: 60,
+                Stat: metric.statistic,
+              },
+            },
+          ],
+        }),
       );
+      const values = out.MetricDataResults?.[0]?.Values ?? [];
+      const scale = metric.statistic === 'Sum' && quota.period ? periodSeconds(quota.period) / 60 : 1;
+      return values.length === 0 ? 0 : Math.max(...values) * scale;
+    };
+    const minute = 60_000;
+    const start = Math.ceil((generatedAt - 3_600_000) / minute) * minute;
+    const end = Math.floor(generatedAt / minute) * minute;
+    let compared = 0;
+    for (const sample of (report?.samples ?? []).slice(0, 60)) {
+      const quota = byCode.get(sample.quotaCode);
+      if (!quota) throw new Error(`no quota ${sample.quotaCode}`);
+      // The report rounds utilization to 0.01%: allow that share of the limit.
+      const rounding = (quota.value ?? 0) * 0.0001 + 1e-9;
+      const inner = await peak(quota, start, end);
+      const outer = await peak(quota, start - minute, end + minute);
+      expect(sample.value, sample.quotaCode).toBeGreaterThanOrEqual(inner - rounding);
+      expect(sample.value, sample.quotaCode).toBeLessThanOrEqual(outer + rounding);
       compared++;
     }
     expect(compared).toBeGreaterThan(5);
+  }, 60_000);
+
+  it('falls back to CloudWatch, once per account, where the account does not offer the report', async () => {
+    const wide = await startSandbox({ accounts: 8, regions: ['us-east-1', 'eu-west-1'], throttle: 'off' });
+    try {
+      const management = wide.admin.accounts().find((a) => a.management);
+      if (!management) throw new Error('no management account');
+      const session = new AwsSession({
+        retryMode: 'standard',
+        maxAttempts: 3,
+        maxConcurrency: 32,
+        logger: silentLogger(),
+        endpoint: wide.url,
+        credentials: { accessKeyId: management.accessKeyId, secretAccessKey: management.secretAccessKey },
+        accounts: wide.admin
+          .accounts()
+          .filter((a) => !a.management)
+          .map((a) => ({
+            accountId: a.id,
+            roleArn: `arn:aws:iam::${a.id}:role/OrganizationAccountAccessRole`,
+          })),
+        pace: false,
+      });
+      const store = await openSqliteStore(':memory:');
+      opened.push({ session, store });
+      const wideTargets = wide.admin.accounts().flatMap((a) => [
+        { target: { accountId: a.id, region: 'us-east-1' }, accountName: a.name },
+        { target: { accountId: a.id, region: 'eu-west-1' }, accountName: a.name },
+      ]);
+      const result = await sweep(
+        session,
+        store,
+        options({
+          targets: wideTargets,
+          filter: { include: ['lambda', 'monitoring'], exclude: [] },
+          usage: {
+            source: 'utilization-report',
+            windowMs: 3_600_000,
+            periodSeconds: 60,
+            report: { firstPollMs: 3_100, pollMs: 500 },
+          },
+        }),
+      );
+      expect(result.complete).toBe(true);
+      const refused = new Set(
+        result.targets.filter((t) => t.usageSource === 'cloudwatch').map((t) => t.target.accountId),
+      );
+      expect(refused.size).toBeGreaterThan(0);
+      expect(result.targets.some((t) => t.usageSource === 'utilization-report')).toBe(true);
+      // Both of a refusing account's targets fell back, and its refusal was asked at most once per target.
+      for (const accountId of refused) {
+        expect(
+          result.targets.filter((t) => t.target.accountId === accountId).map((t) => t.usageSource),
+        ).toEqual(['cloudwatch', 'cloudwatch']);
+      }
+      expect(
+        wide.admin.callTotal({ operation: 'StartQuotaUtilizationReport', outcome: 'client_error' }),
+      ).toBeLessThanOrEqual(refused.size * 2);
+      expect(wide.admin.callTotal({ operation: 'GetMetricData' })).toBeGreaterThan(0);
+    } finally {
+      await wide.close();
+    }
   }, 60_000);
 });
