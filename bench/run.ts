@@ -27,8 +27,10 @@ import {
   paginateListServices,
 } from '@aws-sdk/client-service-quotas';
 import { type Sandbox, startSandbox } from '../src/sandbox/index.js';
+import { benchCollect } from './collect.js';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -351,15 +353,60 @@ async function memoryOfALargeWorld(): Promise<Record<string, number>> {
   };
 }
 
-const results = {
-  measuredAt: new Date().toISOString(),
-  node: process.version,
-  overheadPerCall: await overheadPerCall(),
-  oneTargetSweep: await sweepSideBySide(),
-  getMetricData500: await getMetricDataAt500(),
-  largeWorldMemory: await memoryOfALargeWorld(),
-};
+/** `npm run bench -- --accounts 10 --regions 2 --only collect`: a smaller grid, or one part. */
+function flags(argv: readonly string[]) {
+  const value = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const regionsFlag = value('regions') ?? '4';
+  const allRegions = [
+    'us-east-1',
+    'us-west-2',
+    'eu-west-1',
+    'ap-southeast-2',
+    'eu-central-1',
+    'ap-northeast-1',
+  ];
+  const regions = /^\d+$/.test(regionsFlag)
+    ? allRegions.slice(0, Number(regionsFlag))
+    : regionsFlag.split(',');
+  return {
+    only: value('only'),
+    collect: {
+      accounts: Number(value('accounts') ?? 100),
+      regions,
+      latencyMs: Number(value('latency-ms') ?? 30),
+      maxConcurrency: Number(value('max-concurrency') ?? 256),
+    },
+  };
+}
+
+const options = flags(process.argv.slice(2));
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/sandbox.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
-console.log(JSON.stringify(results, null, 2));
-console.log('written to bench/results/sandbox.json');
+if (options.only === undefined || options.only === 'collect') {
+  const collect = {
+    measuredAt: new Date().toISOString(),
+    node: process.version,
+    ...(await benchCollect(options.collect)),
+  };
+  // The default grid writes collect.json; a smaller one its own file beside it.
+  const { accounts, regions } = options.collect;
+  const name = accounts === 100 && regions.length === 4 ? 'collect' : `collect-${accounts}x${regions.length}`;
+  writeFileSync(new URL(`./results/${name}.json`, import.meta.url), `${JSON.stringify(collect, null, 2)}\n`);
+  console.log(JSON.stringify(collect, null, 2));
+  console.log(`written to bench/results/${name}.json`);
+}
+if (options.only === undefined || options.only === 'sandbox') {
+  const results = {
+    measuredAt: new Date().toISOString(),
+    node: process.version,
+    overheadPerCall: await overheadPerCall(),
+    oneTargetSweep: await sweepSideBySide(),
+    getMetricData500: await getMetricDataAt500(),
+    largeWorldMemory: await memoryOfALargeWorld(),
+  };
+  writeFileSync(new URL('./results/sandbox.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(JSON.stringify(results, null, 2));
+  console.log('written to bench/results/sandbox.json');
+}
