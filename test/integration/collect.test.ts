@@ -4,6 +4,9 @@
  * what CloudWatch serves, throttling and faults with nothing lost, one target down, access denied
  * on one service, the cache and --refresh, and the utilization report as the other usage source.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AwsSession } from '../../src/aws/session.js';
@@ -301,6 +304,61 @@ describe('a sweep of 3 accounts × 2 regions, pages of 2', () => {
     expect(snapshot?.quotas.some((q) => q.serviceCode === 'ec2')).toBe(true);
     // Other accounts are untouched.
     expect(resultOf(result, { accountId: accounts()[0]?.id ?? '', region: 'us-east-1' }).complete).toBe(true);
+  });
+
+  it('reaches accounts through named profiles: static keys, and a role_arn profile assumed from them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'headroom-profiles-'));
+    const saved = {
+      config: process.env.AWS_CONFIG_FILE,
+      credentials: process.env.AWS_SHARED_CREDENTIALS_FILE,
+    };
+    try {
+      const [management, member] = accounts();
+      if (!management || !member) throw new Error('two accounts needed');
+      writeFileSync(
+        join(dir, 'credentials'),
+        `[base]\naws_access_key_id = ${management.accessKeyId}\naws_secret_access_key = ${management.secretAccessKey}\n`,
+      );
+      writeFileSync(
+        join(dir, 'config'),
+        `[profile member]\nrole_arn = arn:aws:iam::${member.id}:role/OrganizationAccountAccessRole\nsource_profile = base\n`,
+      );
+      process.env.AWS_CONFIG_FILE = join(dir, 'config');
+      process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
+      const session = new AwsSession({
+        retryMode: 'standard',
+        maxAttempts: 3,
+        maxConcurrency: 32,
+        logger: silentLogger(),
+        endpoint: sandbox.url,
+        profile: 'base',
+        accounts: [{ accountId: member.id, profile: 'member' }],
+        pace: false,
+      });
+      const store = await openSqliteStore(':memory:');
+      opened.push({ session, store });
+      const chosen = [management, member].map((a) => ({
+        target: { accountId: a.id, region: 'us-east-1' },
+        accountName: a.name,
+      }));
+      const result = await sweep(session, store, options({ targets: chosen }));
+      expect(result.complete).toBe(true);
+      // The member's quotas are the member's: read with the wrong credentials they would be the
+      // management account's, which differ.
+      const managementTarget = { accountId: management.id, region: 'us-east-1' };
+      const memberTarget = { accountId: member.id, region: 'us-east-1' };
+      expect(expectedQuotas(memberTarget, true)).not.toEqual(expectedQuotas(managementTarget, true));
+      for (const { target } of chosen) {
+        expect(actualQuotas((await store.latestLimitSnapshot(target))?.quotas ?? [])).toEqual(
+          expectedQuotas(target, true),
+        );
+      }
+      expect(sandbox.admin.callTotal({ operation: 'AssumeRole', outcome: 'success' })).toBeGreaterThan(0);
+    } finally {
+      process.env.AWS_CONFIG_FILE = saved.config;
+      process.env.AWS_SHARED_CREDENTIALS_FILE = saved.credentials;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('honours the cache, and --refresh bypasses it', async () => {
