@@ -25,7 +25,7 @@ import {
 import { AwsSession } from '../src/aws/session.js';
 import { AWS_RATES } from '../src/aws/rates.js';
 import { distinctMetrics, QUERIES_PER_CALL } from '../src/collect/usage.js';
-import { type SweepTarget, sweep } from '../src/collect/sweep.js';
+import { globalHomes, type SweepTarget, sweep } from '../src/collect/sweep.js';
 import { targetKey } from '../src/domain/target.js';
 import { silentLogger } from '../src/logging/logger.js';
 import { openSqliteStore } from '../src/storage/sqlite/index.js';
@@ -152,18 +152,7 @@ async function minimumCalls(url: string, targets: readonly SweepTarget[], usageQ
     GetMetricData: 0,
   };
   const regions = [...new Set(targets.map((t) => t.target.region))];
-  const homes = new Set<string>();
-  for (const t of targets) {
-    const account = t.target.accountId;
-    if (![...homes].some((h) => h.startsWith(`${account}:`))) {
-      homes.add(
-        targetKey(
-          targets.find((x) => x.target.accountId === account && x.target.region === 'us-east-1')?.target ??
-            t.target,
-        ),
-      );
-    }
-  }
+  const homes = globalHomes(targets.map((t) => t.target));
   for (const region of regions) {
     const first = targets.find((t) => t.target.region === region);
     if (!first) continue;

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { loadSharedConfigFiles } from '@smithy/core/config';
 import type { Logger } from 'pino';
-import { assertProfileExists } from '../aws/credentials.js';
+import { assertProfilesExist } from '../aws/credentials.js';
 import { AwsSession } from '../aws/session.js';
 import type { SweepTarget } from '../collect/sweep.js';
 import type { Config } from '../config/schema.js';
@@ -120,12 +120,14 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
       );
     }
 
-    for (const account of config.accounts) {
-      if (account.profile !== undefined)
-        await assertProfileExists(account.profile, `accounts (${account.id}).profile`);
-    }
-    if (config.aws.profile !== undefined && !embedded)
-      await assertProfileExists(config.aws.profile, 'aws.profile');
+    await assertProfilesExist([
+      ...config.accounts.flatMap((a) =>
+        a.profile === undefined ? [] : [{ profile: a.profile, field: `accounts (${a.id}).profile` }],
+      ),
+      ...(config.aws.profile !== undefined && !embedded
+        ? [{ profile: config.aws.profile, field: 'aws.profile' }]
+        : []),
+    ]);
 
     const management = embedded?.accounts.find((a) => a.management);
     const accounts = embedded

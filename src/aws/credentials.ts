@@ -48,20 +48,31 @@ export function memoize(provider: AwsCredentialIdentityProvider): AwsCredentialI
   };
 }
 
-/** Fails with one line when a named profile is in neither ~/.aws/config nor ~/.aws/credentials. */
-export async function assertProfileExists(profile: string, field: string): Promise<void> {
+/**
+ * Fails with one line for the first named profile that is in neither ~/.aws/config nor
+ * ~/.aws/credentials. The files are read once for every profile asked about.
+ */
+export async function assertProfilesExist(
+  wanted: readonly { profile: string; field: string }[],
+): Promise<void> {
+  if (wanted.length === 0) return;
   const files = await loadSharedConfigFiles({ ignoreCache: true });
-  if (profile in files.configFile || profile in files.credentialsFile) return;
+  const missing = wanted.find(
+    ({ profile }) => !(profile in files.configFile || profile in files.credentialsFile),
+  );
+  if (!missing) return;
   const known = [
     ...new Set([...Object.keys(files.configFile), ...Object.keys(files.credentialsFile)]),
   ].sort();
   throw new AwsError(
     'HR_AWS_PROFILE_UNKNOWN',
-    `${field}: profile '${profile}' is not in the AWS config or credentials file`,
+    `${missing.field}: profile '${missing.profile}' is not in the AWS config or credentials file`,
     {
       hint:
         known.length === 0
-          ? 'no profiles are defined; run `aws configure --profile ' + profile + '` or remove the setting'
+          ? 'no profiles are defined; run `aws configure --profile ' +
+            missing.profile +
+            '` or remove the setting'
           : `known profiles: ${known.join(', ')}`,
       exitCode: 2,
     },

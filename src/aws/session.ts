@@ -80,7 +80,7 @@ interface ClientConfig {
 
 export class AwsSession {
   readonly stats = new CallStats();
-  readonly limiter = new RateLimiter();
+  readonly #limiter = new RateLimiter();
   readonly #options: AwsSessionOptions;
   readonly #slots: Semaphore;
   readonly #handler: NodeHttpHandler;
@@ -178,7 +178,10 @@ export class AwsSession {
     client.middlewareStack.addRelativeTo(
       (next: Next, context: MiddlewareContext) => async (args: HandlerArgs) => {
         const operation = operationOf(context);
-        const bucket = this.limiter.bucket(`${where}|${service}|${operation}`, pacedRate(service, operation));
+        const bucket = this.#limiter.bucket(
+          `${where}|${service}|${operation}`,
+          pacedRate(service, operation),
+        );
         if (pace) await bucket.take();
         const release = await this.#slots.acquire();
         try {

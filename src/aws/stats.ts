@@ -14,11 +14,15 @@ export interface CallCounts {
   durationMs: number;
 }
 
+function keyOf(c: Pick<CallCounts, 'accountId' | 'region' | 'service' | 'operation'>): string {
+  return `${c.accountId}|${c.region}|${c.service}|${c.operation}`;
+}
+
 export class CallStats {
   readonly #counts = new Map<string, CallCounts>();
 
   #entry(accountId: string, region: string, service: string, operation: string): CallCounts {
-    const key = `${accountId}|${region}|${service}|${operation}`;
+    const key = keyOf({ accountId, region, service, operation });
     let entry = this.#counts.get(key);
     if (!entry) {
       entry = {
@@ -69,21 +73,23 @@ export class CallStats {
       );
   }
 
-  /** Totals per operation across targets. */
-  byOperation(): Map<string, { calls: number; attempts: number; throttled: number; failed: number }> {
-    const totals = new Map<string, { calls: number; attempts: number; throttled: number; failed: number }>();
-    for (const c of this.#counts.values()) {
-      const total = totals.get(c.operation) ?? { calls: 0, attempts: 0, throttled: 0, failed: 0 };
-      total.calls += c.calls;
-      total.attempts += c.attempts;
-      total.throttled += c.throttled;
-      total.failed += c.failed;
-      totals.set(c.operation, total);
-    }
-    return totals;
-  }
-
-  reset(): void {
-    this.#counts.clear();
+  /** The counts added since an earlier `snapshot()`: one run's calls in a session that made others. */
+  since(earlier: readonly CallCounts[]): CallCounts[] {
+    const before = new Map(earlier.map((c) => [keyOf(c), c]));
+    return this.snapshot()
+      .map((c) => {
+        const b = before.get(keyOf(c));
+        return b
+          ? {
+              ...c,
+              calls: c.calls - b.calls,
+              attempts: c.attempts - b.attempts,
+              throttled: c.throttled - b.throttled,
+              failed: c.failed - b.failed,
+              durationMs: c.durationMs - b.durationMs,
+            }
+          : c;
+      })
+      .filter((c) => c.attempts > 0 || c.calls > 0);
   }
 }

@@ -200,25 +200,18 @@ export function storedRegionDefaults(stored: DefaultsSnapshot): RegionDefaults {
     unread: Promise.resolve(stored.unread),
     defaultsOf: (code) => {
       const error = failed.get(code);
-      return error ? Promise.reject(new StoredFailure(error)) : Promise.resolve(by.get(code) ?? []);
+      return error ? Promise.reject(new RecordedFailure(error)) : Promise.resolve(by.get(code) ?? []);
     },
     snapshot: Promise.resolve(stored),
   };
 }
 
-/** A failure remembered in a stored snapshot, raised again as it was recorded. */
-export class StoredFailure extends Error {
-  readonly failure: CollectError;
-
-  constructor(failure: CollectError) {
-    super(failure.message);
-    this.name = failure.code;
-    this.failure = failure;
-  }
-}
-
-/** No service of a target could be read; carries the first failure as recorded. */
-export class TargetUnreadableError extends Error {
+/**
+ * A failure already recorded as a CollectError, raised so a caller can stop on it and record it
+ * as it is: a service's defaults that a stored snapshot says failed, or a target where no
+ * service answered.
+ */
+export class RecordedFailure extends Error {
   readonly failure: CollectError;
 
   constructor(failure: CollectError) {
@@ -385,7 +378,7 @@ export async function readTargetLimits(
         } catch (error) {
           // Without defaults we cannot tell what the service holds: ask, and say the defaults are missing.
           const failure =
-            error instanceof StoredFailure
+            error instanceof RecordedFailure
               ? error.failure
               : serviceError(
                   serviceCode,
@@ -414,7 +407,7 @@ export async function readTargetLimits(
   const failedServices = new Set(errors.map((e) => e.serviceCode));
   if (quotas.length === 0 && attempted > 0 && failedServices.size >= attempted) {
     // Nothing at all could be read: the target is down, not partial.
-    throw new TargetUnreadableError(
+    throw new RecordedFailure(
       errors[0] ??
         serviceError(null, new Error('no service answered'), 'ListServiceQuotas', where, options.endpoint),
     );

@@ -13,12 +13,12 @@ import { GLOBAL_QUOTA_HOME_REGION, type Target, targetKey } from '../domain/targ
 import type { DefaultsSnapshot, Store } from '../storage/port.js';
 import {
   type RegionDefaults,
+  RecordedFailure,
   readRegionDefaults,
   readTargetLimits,
   type ServiceFilter,
   serviceSelected,
   storedRegionDefaults,
-  TargetUnreadableError,
 } from './limits.js';
 import {
   chooseUsageSource,
@@ -149,6 +149,7 @@ export async function sweep(session: AwsSession, store: Store, options: SweepOpt
   const now = options.now ?? (() => new Date());
   const runId = randomUUID();
   const startedAt = now();
+  const callsBefore = session.stats.snapshot();
   const { logger } = options;
   await store.upsertTargets(options.targets.map((t) => ({ ...t, seenAt: startedAt })));
   const homes = globalHomes(options.targets.map((t) => t.target));
@@ -228,7 +229,7 @@ export async function sweep(session: AwsSession, store: Store, options: SweepOpt
         warnEach(logger, key, 'partial limits', read.errors);
       } catch (error) {
         const failed: CollectError =
-          error instanceof TargetUnreadableError
+          error instanceof RecordedFailure
             ? { ...error.failure, scope: 'target' }
             : failure('target', error, 'servicequotas:ListServices', target, session.endpoint);
         errors.push(failed);
@@ -243,12 +244,8 @@ export async function sweep(session: AwsSession, store: Store, options: SweepOpt
     let sampleCount = 0;
     const watched = withUsageMetric(quotas);
     if (watched.length > 0) {
-      const previousUsage = await store.latestUsageSnapshot(target);
-      if (
-        !options.refresh &&
-        previousUsage?.complete &&
-        fresh(previousUsage.collectedAt, options.usageTtlMs, now())
-      ) {
+      const previousUsage = options.refresh ? undefined : await store.latestUsageSnapshot(target);
+      if (previousUsage?.complete && fresh(previousUsage.collectedAt, options.usageTtlMs, now())) {
         usage = 'cached';
         usageSource = previousUsage.source;
         sampleCount = previousUsage.samples.length;
@@ -288,7 +285,8 @@ export async function sweep(session: AwsSession, store: Store, options: SweepOpt
   const targets = await Promise.all(options.targets.map(one));
   await Promise.all(savedDefaults);
   const finishedAt = now();
-  await store.recordApiCalls(session.stats.snapshot().map((c) => ({ ...c, runId, at: finishedAt })));
+  // This run's calls only: the session may have made others before (an earlier sweep).
+  await store.recordApiCalls(session.stats.since(callsBefore).map((c) => ({ ...c, runId, at: finishedAt })));
   return { runId, startedAt, finishedAt, targets, complete: targets.every((t) => t.complete) };
 }
 

@@ -11,12 +11,13 @@ export interface Target {
 /** The region AWS keeps global quotas in (IAM, Route 53, CloudFront, Organizations…). */
 export const GLOBAL_QUOTA_HOME_REGION = 'us-east-1';
 
-const ACCOUNT_ID = /^\d{12}$/;
+/** A 12-digit AWS account id. */
+export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 /** An AWS region name such as us-east-1 or us-gov-west-1. */
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 export function isAccountId(value: string): boolean {
-  return ACCOUNT_ID.test(value);
+  return ACCOUNT_ID_PATTERN.test(value);
 }
 
 export function isRegion(value: string): boolean {

@@ -93,6 +93,36 @@ function resultOf(result: SweepResult, target: Target) {
   return found;
 }
 
+let cloudWatch: CloudWatchClient | undefined;
+
+/** A quota's usage metric at 1 minute over [from, to), one query per call: the plainest way to ask. */
+async function cloudWatchValues(quota: Quota, from: Date, to: Date): Promise<number[]> {
+  const metric = quota.usageMetric;
+  if (!metric) throw new Error(`${quota.quotaCode} has no usage metric`);
+  cloudWatch ??= new CloudWatchClient(clientSettings(sandbox));
+  const out = await cloudWatch.send(
+    new GetMetricDataCommand({
+      StartTime: from,
+      EndTime: to,
+      MetricDataQueries: [
+        {
+          Id: 'm',
+          MetricStat: {
+            Metric: {
+              Namespace: metric.namespace,
+              MetricName: metric.name,
+              Dimensions: Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value })),
+            },
+            Period: 60,
+            Stat: metric.statistic,
+          },
+        },
+      ],
+    }),
+  );
+  return out.MetricDataResults?.[0]?.Values ?? [];
+}
+
 /** What the collector must have stored for a target, from the sandbox's own state (not the wire). */
 function expectedQuotas(target: Target, globalHome: boolean) {
   return sandbox.admin
@@ -200,34 +230,13 @@ describe('a sweep of 3 accounts × 2 regions, pages of 2', () => {
     expect(usage?.source).toBe('cloudwatch');
     expect(usage?.samples.length).toBeGreaterThan(10);
     const byCode = new Map((limits?.quotas ?? []).map((q) => [`${q.serviceCode}/${q.quotaCode}`, q]));
-    const cw = new CloudWatchClient(clientSettings(sandbox));
     let rates = 0;
     // One query per call, the plainest way to ask: the collector batches and shares queries.
     for (const sample of usage?.samples ?? []) {
       const quota = byCode.get(`${sample.serviceCode}/${sample.quotaCode}`);
       const metric = quota?.usageMetric;
       if (!quota || !metric || !usage) throw new Error(`no quota for ${sample.quotaCode}`);
-      const out = await cw.send(
-        new GetMetricDataCommand({
-          StartTime: usage.windowStart,
-          EndTime: usage.windowEnd,
-          MetricDataQueries: [
-            {
-              Id: 'm',
-              MetricStat: {
-                Metric: {
-                  Namespace: metric.namespace,
-                  MetricName: metric.name,
-                  Dimensions: Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value })),
-                },
-                Period: 60,
-                Stat: metric.statistic,
-              },
-            },
-          ],
-        }),
-      );
-      const values = out.MetricDataResults?.[0]?.Values ?? [];
+      const values = await cloudWatchValues(quota, usage.windowStart, usage.windowEnd);
       let expected = Math.max(...values);
       if (metric.statistic === 'Sum' && quota.period) {
         expected = (expected * periodSeconds(quota.period)) / 60;
@@ -417,34 +426,12 @@ describe('a sweep of 3 accounts × 2 regions, pages of 2', () => {
     const limits = await store.latestLimitSnapshot(target);
     const byCode = new Map((limits?.quotas ?? []).map((q) => [q.quotaCode, q]));
     const generatedAt = report?.windowEnd.getTime() ?? 0;
-    const cw = new CloudWatchClient(clientSettings(sandbox));
     // The report's hour ends when it was built, not on a minute: its peak lies between the peaks of
     // the whole minutes inside that hour and of the minutes around it.
     const peak = async (quota: Quota, from: number, to: number) => {
-      const metric = quota.usageMetric;
-      if (!metric) throw new Error(`${quota.quotaCode} has no usage metric`);
-      const out = await cw.send(
-        new GetMetricDataCommand({
-          StartTime: new Date(from),
-          EndTime: new Date(to),
-          MetricDataQueries: [
-            {
-              Id: 'm',
-              MetricStat: {
-                Metric: {
-                  Namespace: metric.namespace,
-                  MetricName: metric.name,
-                  Dimensions: Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value })),
-                },
-                Period: 60,
-                Stat: metric.statistic,
-              },
-            },
-          ],
-        }),
-      );
-      const values = out.MetricDataResults?.[0]?.Values ?? [];
-      const scale = metric.statistic === 'Sum' && quota.period ? periodSeconds(quota.period) / 60 : 1;
+      const values = await cloudWatchValues(quota, new Date(from), new Date(to));
+      const scale =
+        quota.usageMetric?.statistic === 'Sum' && quota.period ? periodSeconds(quota.period) / 60 : 1;
       return values.length === 0 ? 0 : Math.max(...values) * scale;
     };
     const minute = 60_000;

@@ -4,6 +4,8 @@
  */
 import type { Command } from 'commander';
 import { targetsWithCache } from '../../app/quotas.js';
+import type { Target } from '../../domain/target.js';
+import type { CacheEntry } from '../../storage/port.js';
 import { renderCsv, renderJson } from '../output/csv.js';
 import { type Column, renderTable } from '../output/table.js';
 import { collectList, type Format, formatAge, formatOption, withContext, write } from './shared.js';
@@ -29,6 +31,25 @@ const CSV_COLUMNS = [
   'usageAt',
   'usageSource',
 ].map((key) => ({ key, header: key }));
+
+/** A target and what is cached for it, as `targets` and `cache show` print it. */
+function cacheRow(
+  target: Target,
+  accountName: string | null,
+  cache: CacheEntry | undefined,
+): Record<string, unknown> {
+  return {
+    accountId: target.accountId,
+    accountName,
+    region: target.region,
+    quotaCount: cache?.quotaCount ?? 0,
+    limitsAt: cache?.limitsAt ?? null,
+    limitsComplete: cache?.limitsComplete ?? null,
+    sampleCount: cache?.sampleCount ?? 0,
+    usageAt: cache?.usageAt ?? null,
+    usageSource: cache?.usageSource ?? null,
+  };
+}
 
 function emit(format: Format, rows: Record<string, unknown>[]): void {
   if (format === 'json') write(renderJson(rows));
@@ -62,17 +83,7 @@ export function registerTargets(program: Command): void {
         const list = await targetsWithCache(ctx);
         emit(
           flags.format,
-          list.map(({ target, cache }) => ({
-            accountId: target.target.accountId,
-            accountName: target.accountName,
-            region: target.target.region,
-            quotaCount: cache?.quotaCount ?? 0,
-            limitsAt: cache?.limitsAt ?? null,
-            limitsComplete: cache?.limitsComplete ?? null,
-            sampleCount: cache?.sampleCount ?? 0,
-            usageAt: cache?.usageAt ?? null,
-            usageSource: cache?.usageSource ?? null,
-          })),
+          list.map(({ target, cache }) => cacheRow(target.target, target.accountName, cache)),
         );
       });
     });
@@ -90,17 +101,7 @@ export function registerCache(program: Command): void {
         const names = new Map((await ctx.store.listTargets()).map((t) => [t.accountId, t.accountName]));
         emit(
           flags.format,
-          entries.map((e) => ({
-            accountId: e.target.accountId,
-            accountName: names.get(e.target.accountId) ?? null,
-            region: e.target.region,
-            quotaCount: e.quotaCount,
-            limitsAt: e.limitsAt,
-            limitsComplete: e.limitsComplete,
-            sampleCount: e.sampleCount,
-            usageAt: e.usageAt,
-            usageSource: e.usageSource,
-          })),
+          entries.map((e) => cacheRow(e.target, names.get(e.target.accountId) ?? null, e)),
         );
       });
     });
