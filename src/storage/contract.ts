@@ -6,6 +6,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StorageError } from '../domain/errors.js';
 import type { CollectError, LimitSnapshot, Quota, UsageSample, UsageSnapshot } from '../domain/quota.js';
+import {
+  REQUEST_STATUSES,
+  type QuotaRequestRecord,
+  type RequestKind,
+  type RequestStatus,
+} from '../domain/request.js';
 import type { Target } from '../domain/target.js';
 import type { ApiCallStat, DefaultsSnapshot, Store } from './port.js';
 
@@ -268,6 +274,37 @@ function apiCall(overrides: Partial<ApiCallStat>): ApiCallStat {
     throttled: 3,
     failed: 0,
     durationMs: 1234.5,
+    ...overrides,
+  };
+}
+
+/** AWS's id of the request `request()` gives (RequestedServiceQuotaChange.Id). */
+const AWS_REQUEST_ID = 'd187537d15254312a9609aa51EXAMPLE';
+
+/** A pending EC2 increase request filed by a person from a plan; overrides change any field. */
+function request(overrides: Partial<QuotaRequestRecord> = {}): QuotaRequestRecord {
+  return {
+    id: 'hr-00000000000a',
+    kind: 'increase',
+    target: US_EAST_1,
+    serviceCode: 'ec2',
+    quotaCode: 'L-1216C47A',
+    quotaName: 'Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances',
+    unit: 'None',
+    global: false,
+    fromValue: 1152,
+    desiredValue: 1536,
+    status: 'PENDING',
+    awsRequestId: AWS_REQUEST_ID,
+    caseId: null,
+    requestedBy: 'ana@ops-laptop',
+    callerArn: `arn:aws:sts::${ACCOUNT}:assumed-role/HeadroomOperator/ana`,
+    planId: 'plan-20261120-0600',
+    reason: 'forecast: 92% of the limit by 2026-12-04',
+    message: null,
+    createdAt: at(0),
+    updatedAt: at(0),
+    checkedAt: null,
     ...overrides,
   };
 }
@@ -767,6 +804,291 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
           },
         ]);
         expect(await store.listTargets()).toHaveLength(1);
+      });
+    });
+
+    describe('increase requests', () => {
+      /** A filed increase request, every field set. */
+      const filed = request({
+        status: 'CASE_OPENED',
+        caseId: '172839405061',
+        message: 'AWS opened a Support case',
+        updatedAt: at(45),
+        checkedAt: at(50),
+      });
+      /** A queued request: every field that can be null is. */
+      const queued = request({
+        id: 'hr-00000000000b',
+        kind: 'support-case',
+        target: { accountId: ACCOUNT, region: 'us-east-1' },
+        serviceCode: 'iam',
+        quotaCode: 'L-FE177D64',
+        quotaName: 'Roles per account',
+        unit: 'Count',
+        global: true,
+        fromValue: null,
+        desiredValue: 1500.5,
+        status: 'QUEUED',
+        awsRequestId: null,
+        caseId: null,
+        callerArn: null,
+        planId: null,
+        message: null,
+        checkedAt: null,
+      });
+
+      it('gives back every field of a request, nulls included', async () => {
+        await store.saveRequest(filed);
+        await store.saveRequest(queued);
+        expect(await store.getRequest(filed.id)).toStrictEqual(filed);
+        expect(await store.getRequest(queued.id)).toStrictEqual(queued);
+      });
+
+      it('stores every status and kind', async () => {
+        const all = REQUEST_STATUSES.map((status, i) =>
+          request({
+            id: `hr-${i.toString(16).padStart(12, '0')}`,
+            kind: i % 2 === 0 ? 'increase' : 'support-case',
+            status,
+            awsRequestId: null,
+            createdAt: at(i),
+          }),
+        );
+        for (const record of all) await store.saveRequest(record);
+        expect(await store.listRequests()).toStrictEqual([...all].reverse());
+      });
+
+      it('finds a request by headroom’s id or AWS’s request id, and nothing for an unknown id', async () => {
+        await store.saveRequest(filed);
+        await store.saveRequest(queued);
+        expect(await store.getRequest(AWS_REQUEST_ID)).toStrictEqual(filed);
+        expect(await store.getRequest(queued.id)).toStrictEqual(queued);
+        expect(await store.getRequest('hr-ffffffffffff')).toBeUndefined();
+        expect(await store.getRequest('')).toBeUndefined();
+        expect(await store.requestEvents('hr-ffffffffffff')).toEqual([]);
+      });
+
+      it('replaces a request saved again with the same id, every field as given', async () => {
+        await store.saveRequest(request({ status: 'QUEUED', awsRequestId: null, message: 'held back' }));
+        const replaced = request({
+          ...queued,
+          id: filed.id,
+          status: 'APPROVED',
+          awsRequestId: 'a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5EXAMPLE',
+          // createdAt is the caller's, not kept from the stored row.
+          createdAt: at(-5),
+          updatedAt: at(90),
+          checkedAt: at(90),
+        });
+        await store.saveRequest(replaced);
+        expect(await store.getRequest(filed.id)).toStrictEqual(replaced);
+        expect(await store.listRequests()).toStrictEqual([replaced]);
+        expect(await store.getRequest(AWS_REQUEST_ID)).toBeUndefined();
+      });
+
+      it('appends an event when a request is new or its status or message changed, and never twice', async () => {
+        const first = request({
+          status: 'QUEUED',
+          awsRequestId: null,
+          message: 'held back: 20 requests open',
+        });
+        await store.saveRequest(first);
+        await store.saveRequest(first);
+        // A check that found nothing new: only the times move.
+        await store.saveRequest({ ...first, updatedAt: at(5), checkedAt: at(5) });
+        const pending = {
+          ...first,
+          status: 'PENDING',
+          awsRequestId: AWS_REQUEST_ID,
+          updatedAt: at(10),
+        } as const;
+        await store.saveRequest(pending);
+        await store.saveRequest({ ...pending, message: 'filed', updatedAt: at(20) });
+        await store.saveRequest({ ...pending, message: null, updatedAt: at(30) });
+        await store.saveRequest({ ...pending, message: null, updatedAt: at(35), checkedAt: at(35) });
+        await store.saveRequest({ ...pending, status: 'CASE_OPENED', message: null, updatedAt: at(40) });
+        await store.saveRequest(request({ ...queued, updatedAt: at(41) }));
+
+        const events = [
+          { requestId: first.id, at: at(0), status: 'QUEUED', message: 'held back: 20 requests open' },
+          { requestId: first.id, at: at(10), status: 'PENDING', message: 'held back: 20 requests open' },
+          { requestId: first.id, at: at(20), status: 'PENDING', message: 'filed' },
+          { requestId: first.id, at: at(30), status: 'PENDING', message: null },
+          { requestId: first.id, at: at(40), status: 'CASE_OPENED', message: null },
+        ];
+        expect(await store.requestEvents(first.id)).toStrictEqual(events);
+        expect(await store.requestEvents(AWS_REQUEST_ID)).toStrictEqual(events);
+        expect(await store.requestEvents(queued.id)).toStrictEqual([
+          { requestId: queued.id, at: at(41), status: 'QUEUED', message: null },
+        ]);
+      });
+
+      describe('listing', () => {
+        const pendingHere = request({
+          id: 'hr-000000000001',
+          status: 'PENDING',
+          awsRequestId: 'aws-1',
+          planId: 'plan-a',
+          createdAt: at(10),
+        });
+        const queuedThere = request({
+          id: 'hr-000000000002',
+          target: EU_WEST_1,
+          status: 'QUEUED',
+          awsRequestId: null,
+          planId: 'plan-a',
+          createdAt: at(20),
+        });
+        const caseElsewhere = request({
+          id: 'hr-000000000003',
+          kind: 'support-case',
+          target: OTHER_US_EAST_1,
+          status: 'OPENED',
+          awsRequestId: null,
+          caseId: '172839405061',
+          planId: null,
+          createdAt: at(20),
+        });
+        const approvedHere = request({
+          id: 'hr-000000000004',
+          status: 'APPROVED',
+          awsRequestId: 'aws-4',
+          planId: 'plan-b',
+          createdAt: at(5),
+          updatedAt: at(100),
+        });
+
+        beforeEach(async () => {
+          // Ties saved in ascending id order, so only the id puts them newest first.
+          for (const record of [approvedHere, queuedThere, pendingHere, caseElsewhere]) {
+            await store.saveRequest(record);
+          }
+        });
+
+        it('lists newest first by createdAt, then by id', async () => {
+          const newestFirst = [caseElsewhere, queuedThere, pendingHere, approvedHere];
+          expect(await store.listRequests()).toStrictEqual(newestFirst);
+          expect(await store.listRequests({})).toStrictEqual(newestFirst);
+          // Saving again (a later updatedAt) does not move a request.
+          await store.saveRequest({ ...pendingHere, updatedAt: at(200) });
+          expect((await store.listRequests()).map((r) => r.id)).toEqual(newestFirst.map((r) => r.id));
+        });
+
+        it('filters by statuses; an empty list filters nothing', async () => {
+          expect(await store.listRequests({ statuses: ['PENDING', 'QUEUED'] })).toStrictEqual([
+            queuedThere,
+            pendingHere,
+          ]);
+          expect(await store.listRequests({ statuses: ['APPROVED'] })).toStrictEqual([approvedHere]);
+          expect(await store.listRequests({ statuses: ['DENIED'] })).toEqual([]);
+          expect(await store.listRequests({ statuses: [] })).toHaveLength(4);
+        });
+
+        it('filters by target: account and region both', async () => {
+          expect(await store.listRequests({ target: US_EAST_1 })).toStrictEqual([pendingHere, approvedHere]);
+          expect(await store.listRequests({ target: EU_WEST_1 })).toStrictEqual([queuedThere]);
+          expect(await store.listRequests({ target: OTHER_US_EAST_1 })).toStrictEqual([caseElsewhere]);
+          expect(
+            await store.listRequests({ target: { accountId: OTHER_ACCOUNT, region: 'eu-west-1' } }),
+          ).toEqual([]);
+        });
+
+        it('filters by plan and by kind', async () => {
+          expect(await store.listRequests({ planId: 'plan-a' })).toStrictEqual([queuedThere, pendingHere]);
+          expect(await store.listRequests({ planId: 'plan-c' })).toEqual([]);
+          expect(await store.listRequests({ kind: 'support-case' })).toStrictEqual([caseElsewhere]);
+          expect(await store.listRequests({ kind: 'increase' })).toStrictEqual([
+            queuedThere,
+            pendingHere,
+            approvedHere,
+          ]);
+        });
+
+        it('gives only requests matching every filter given', async () => {
+          expect(
+            await store.listRequests({
+              statuses: ['PENDING', 'APPROVED', 'QUEUED'],
+              target: US_EAST_1,
+              planId: 'plan-a',
+              kind: 'increase',
+            }),
+          ).toStrictEqual([pendingHere]);
+          expect(await store.listRequests({ target: US_EAST_1, planId: 'plan-b' })).toStrictEqual([
+            approvedHere,
+          ]);
+          expect(await store.listRequests({ statuses: ['QUEUED'], target: US_EAST_1 })).toEqual([]);
+          expect(await store.listRequests({ statuses: ['OPENED'], kind: 'increase' })).toEqual([]);
+        });
+      });
+
+      it('keeps requests and their events through clearCache(), whatever it clears', async () => {
+        await store.saveRequest(filed);
+        await store.saveRequest({ ...filed, status: 'APPROVED', updatedAt: at(60) });
+        await store.saveRequest(queued);
+        await store.saveRequest({ ...queued, target: EU_WEST_1, id: 'hr-00000000000c' });
+        await store.saveLimitSnapshot(limitSnapshot(US_EAST_1, at(0)));
+        await store.saveUsageSnapshot(usageSnapshot(US_EAST_1, at(0), [ec2Usage(1, null)]));
+        await store.saveDefaults(defaultsSnapshot('us-east-1', at(0)));
+        const requests = await store.listRequests();
+        const events = await Promise.all(requests.map((r) => store.requestEvents(r.id)));
+        expect(requests).toHaveLength(3);
+
+        expect(await store.clearCache({ target: US_EAST_1, history: true })).toBe(2);
+        expect(await store.clearCache({ target: EU_WEST_1 })).toBe(0);
+        expect(await store.clearCache({ history: true })).toBe(1);
+        expect(await store.clearCache()).toBe(0);
+        expect(await store.listRequests()).toStrictEqual(requests);
+        expect(await Promise.all(requests.map((r) => store.requestEvents(r.id)))).toStrictEqual(events);
+      });
+
+      it('refuses a second request with the same AWS request id, storing nothing of it', async () => {
+        await store.saveRequest(filed);
+        const twin = request({ id: 'hr-00000000000d', createdAt: at(1) });
+        const failure = store.saveRequest(twin);
+        await expect(failure).rejects.toBeInstanceOf(StorageError);
+        await expect(failure).rejects.toMatchObject({ code: 'HR_STORE_WRITE' });
+        expect(await store.getRequest(AWS_REQUEST_ID)).toStrictEqual(filed);
+        expect(await store.getRequest(twin.id)).toBeUndefined();
+        expect(await store.requestEvents(twin.id)).toEqual([]);
+      });
+
+      it.each<[string, (record: QuotaRequestRecord) => QuotaRequestRecord]>([
+        ['its status is unknown', (r) => ({ ...r, status: 'LOST' as RequestStatus })],
+        ['its kind is unknown', (r) => ({ ...r, kind: 'ticket' as RequestKind })],
+        ['its updatedAt is not a date', (r) => ({ ...r, updatedAt: new Date(Number.NaN) })],
+      ])('stores nothing of a save when %s, and keeps the request and its events', async (_, spoil) => {
+        const previous = request({ status: 'QUEUED', awsRequestId: null, message: 'held back' });
+        await store.saveRequest(previous);
+        await store.saveRequest({ ...previous, status: 'PENDING', message: null, updatedAt: at(10) });
+        const stored = await store.getRequest(previous.id);
+        const events = await store.requestEvents(previous.id);
+        expect(events).toHaveLength(2);
+
+        const bad = spoil({ ...previous, message: 'changed', updatedAt: at(60) });
+        const failure = store.saveRequest(bad);
+        await expect(failure).rejects.toBeInstanceOf(StorageError);
+        await expect(failure).rejects.toMatchObject({ code: 'HR_STORE_WRITE' });
+        expect(await store.getRequest(previous.id)).toStrictEqual(stored);
+        expect(await store.requestEvents(previous.id)).toStrictEqual(events);
+
+        // A new request that fails leaves no row and no event.
+        await expect(store.saveRequest(spoil(queued))).rejects.toMatchObject({ code: 'HR_STORE_WRITE' });
+        expect(await store.getRequest(queued.id)).toBeUndefined();
+        expect(await store.requestEvents(queued.id)).toEqual([]);
+        expect(await store.listRequests()).toStrictEqual([stored]);
+      });
+
+      it('rejects every use after close', async () => {
+        await store.close();
+        const uses: [string, () => Promise<unknown>][] = [
+          ['saveRequest', () => store.saveRequest(filed)],
+          ['getRequest', () => store.getRequest(filed.id)],
+          ['listRequests', () => store.listRequests()],
+          ['requestEvents', () => store.requestEvents(filed.id)],
+        ];
+        for (const [method, use] of uses) {
+          await expect(use(), method).rejects.toMatchObject({ code: 'HR_STORE_CLOSED' });
+        }
       });
     });
 

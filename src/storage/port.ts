@@ -4,6 +4,7 @@
  * transaction: a snapshot is stored whole or not at all.
  */
 import type { CollectError, LimitSnapshot, Quota, UsageSample, UsageSnapshot } from '../domain/quota.js';
+import type { QuotaRequestRecord, RequestEvent, RequestFilter } from '../domain/request.js';
 import type { Target } from '../domain/target.js';
 
 /** A target as the store lists it, with the account's display name when one is known. */
@@ -125,6 +126,19 @@ export interface Store {
    * Targets stay listed. Returns the number of snapshots removed.
    */
   clearCache(options?: { target?: Target; history?: boolean }): Promise<number>;
+
+  /**
+   * Inserts a request, or replaces the one with its id, in one transaction with its event: an
+   * event is appended when the request is new or its status or message changed, so the trail
+   * holds every change and nothing twice.
+   */
+  saveRequest(record: QuotaRequestRecord): Promise<void>;
+  /** A request by headroom's id or AWS's request id, or undefined. */
+  getRequest(id: string): Promise<QuotaRequestRecord | undefined>;
+  /** Requests matching every given filter, newest first (createdAt, then id). */
+  listRequests(filter?: RequestFilter): Promise<QuotaRequestRecord[]>;
+  /** The changes of one request, oldest first. */
+  requestEvents(id: string): Promise<RequestEvent[]>;
 
   /** Lets work under way finish, then closes; closing twice is harmless. */
   close(): Promise<void>;

@@ -9,6 +9,7 @@
  */
 import type { Generated } from 'kysely';
 import type { AppliedLevel, LimitSource, PeriodUnit, UsageSource } from '../domain/quota.js';
+import type { RequestKind, RequestStatus } from '../domain/request.js';
 
 /** Milliseconds since the Unix epoch (`Date.getTime()`). */
 export type EpochMs = number;
@@ -144,6 +145,46 @@ export interface ApiCallsTable {
   duration_ms: number;
 }
 
+/**
+ * Increase requests (and Support cases) headroom filed or queued: records, not cache, so
+ * `clearCache()` never touches them. Keyed by headroom's id; AWS's request id is unique once known.
+ */
+export interface QuotaRequestsTable {
+  /** headroom's id (`hr-` and 12 hex digits). */
+  id: string;
+  kind: RequestKind;
+  account_id: string;
+  region: string;
+  service_code: string;
+  quota_code: string;
+  quota_name: string;
+  unit: string;
+  global: Flag;
+  from_value: number | null;
+  desired_value: number;
+  status: RequestStatus;
+  aws_request_id: string | null;
+  case_id: string | null;
+  requested_by: string;
+  caller_arn: string | null;
+  plan_id: string | null;
+  reason: string;
+  message: string | null;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+  checked_at: EpochMs | null;
+}
+
+/** A request's audit trail: one row per change of its status or message, removed with the request. */
+export interface RequestEventsTable {
+  /** Also the order of a request's events. */
+  id: Generated<number>;
+  request_id: string;
+  at: EpochMs;
+  status: RequestStatus;
+  message: string | null;
+}
+
 export interface Database {
   targets: TargetsTable;
   quota_definitions: QuotaDefinitionsTable;
@@ -154,4 +195,6 @@ export interface Database {
   usage_snapshots: UsageSnapshotsTable;
   usage_samples: UsageSamplesTable;
   api_calls: ApiCallsTable;
+  quota_requests: QuotaRequestsTable;
+  request_events: RequestEventsTable;
 }

@@ -8,6 +8,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import { HeadroomError, StorageError } from '../../domain/errors.js';
 import type { LimitSnapshot, Quota, UsageSnapshot } from '../../domain/quota.js';
+import type { QuotaRequestRecord, RequestEvent, RequestFilter } from '../../domain/request.js';
 import { targetKey, type Target } from '../../domain/target.js';
 import {
   compareQuotaCodes,
@@ -27,7 +28,7 @@ import {
   type StaticQuota,
 } from '../codec.js';
 import type { ApiCallStat, CacheEntry, DefaultsSnapshot, Store, StoredTarget, UsagePoint } from '../port.js';
-import type { Database, EpochMs, SnapshotQuotasTable, TargetsTable } from '../schema.js';
+import type { Database, EpochMs, QuotaRequestsTable, SnapshotQuotasTable, TargetsTable } from '../schema.js';
 import { createSqliteKysely } from './connection.js';
 import { hintFor, openError, reason } from './errors.js';
 import { migrateToLatest } from './migrations/index.js';
@@ -129,6 +130,60 @@ function newestPerKey<K, R extends { id: number; collected_at: EpochMs }>(
     }
   }
   return newest;
+}
+
+/** A request as its `quota_requests` row (portable, like codec.ts: only this adapter uses it yet). */
+function encodeRequest(record: QuotaRequestRecord): QuotaRequestsTable {
+  return {
+    id: record.id,
+    kind: record.kind,
+    account_id: record.target.accountId,
+    region: record.target.region,
+    service_code: record.serviceCode,
+    quota_code: record.quotaCode,
+    quota_name: record.quotaName,
+    unit: record.unit,
+    global: toFlag(record.global),
+    from_value: record.fromValue,
+    desired_value: record.desiredValue,
+    status: record.status,
+    aws_request_id: record.awsRequestId,
+    case_id: record.caseId,
+    requested_by: record.requestedBy,
+    caller_arn: record.callerArn,
+    plan_id: record.planId,
+    reason: record.reason,
+    message: record.message,
+    created_at: toEpoch(record.createdAt, 'createdAt'),
+    updated_at: toEpoch(record.updatedAt, 'updatedAt'),
+    checked_at: record.checkedAt === null ? null : toEpoch(record.checkedAt, 'checkedAt'),
+  };
+}
+
+function decodeRequest(row: QuotaRequestsTable): QuotaRequestRecord {
+  return {
+    id: row.id,
+    kind: row.kind,
+    target: { accountId: row.account_id, region: row.region },
+    serviceCode: row.service_code,
+    quotaCode: row.quota_code,
+    quotaName: row.quota_name,
+    unit: row.unit,
+    global: fromFlag(row.global),
+    fromValue: row.from_value,
+    desiredValue: row.desired_value,
+    status: row.status,
+    awsRequestId: row.aws_request_id,
+    caseId: row.case_id,
+    requestedBy: row.requested_by,
+    callerArn: row.caller_arn,
+    planId: row.plan_id,
+    reason: row.reason,
+    message: row.message,
+    createdAt: fromEpoch(row.created_at),
+    updatedAt: fromEpoch(row.updated_at),
+    checkedAt: row.checked_at === null ? null : fromEpoch(row.checked_at),
+  };
 }
 
 /**
@@ -601,6 +656,82 @@ export class SqliteStore implements Store {
     );
   }
 
+  async saveRequest(record: QuotaRequestRecord): Promise<void> {
+    await this.#use('write', `save the request ${record.id}`, (db) =>
+      db.transaction().execute(async (trx) => {
+        const row = encodeRequest(record);
+        // The stored status and message, read by a write that changes nothing: the transaction's
+        // first statement writes (see saveLimitSnapshot), so no other process commits in between.
+        const stored = await trx
+          .updateTable('quota_requests')
+          .set((eb) => ({ status: eb.ref('status') }))
+          .where('id', '=', row.id)
+          .returning(['status', 'message'])
+          .executeTakeFirst();
+        const { id: _id, ...columns } = row;
+        await trx
+          .insertInto('quota_requests')
+          .values(row)
+          .onConflict((oc) => oc.column('id').doUpdateSet(columns))
+          .execute();
+        // New (nothing stored: `stored?.status` is undefined), or its status or message changed.
+        if (stored?.status !== row.status || stored.message !== row.message) {
+          await trx
+            .insertInto('request_events')
+            .values({ request_id: row.id, at: row.updated_at, status: row.status, message: row.message })
+            .execute();
+        }
+      }),
+    );
+  }
+
+  async getRequest(id: string): Promise<QuotaRequestRecord | undefined> {
+    return this.#use('read', `read the request ${id}`, async (db) => {
+      const row = await this.#findRequest(db, id);
+      return row === undefined ? undefined : decodeRequest(row);
+    });
+  }
+
+  async listRequests(filter: RequestFilter = {}): Promise<QuotaRequestRecord[]> {
+    const { statuses = [], target, planId, kind } = filter;
+    return this.#use('read', 'list requests', async (db) => {
+      const rows = await db
+        .selectFrom('quota_requests')
+        .selectAll()
+        .$if(statuses.length > 0, (qb) => qb.where('status', 'in', statuses))
+        .$if(target !== undefined, (qb) =>
+          qb.where('account_id', '=', target?.accountId ?? '').where('region', '=', target?.region ?? ''),
+        )
+        .$if(planId !== undefined, (qb) => qb.where('plan_id', '=', planId ?? ''))
+        .$if(kind !== undefined, (qb) => qb.where('kind', '=', kind ?? 'increase'))
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+      return rows.map(decodeRequest);
+    });
+  }
+
+  async requestEvents(id: string): Promise<RequestEvent[]> {
+    return this.#use('read', `read the events of the request ${id}`, (db) =>
+      db.transaction().execute(async (trx) => {
+        const request = await this.#findRequest(trx, id);
+        if (request === undefined) return [];
+        const rows = await trx
+          .selectFrom('request_events')
+          .select(['request_id', 'at', 'status', 'message'])
+          .where('request_id', '=', request.id)
+          .orderBy('id')
+          .execute();
+        return rows.map((row) => ({
+          requestId: row.request_id,
+          at: fromEpoch(row.at),
+          status: row.status,
+          message: row.message,
+        }));
+      }),
+    );
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -718,6 +849,16 @@ export class SqliteStore implements Store {
       return decodeQuota(row, definition, owner);
     });
     return quotas.sort(compareQuotaCodes);
+  }
+
+  /** The request with headroom's id `id`, or else the one with AWS's request id `id`. */
+  async #findRequest(db: Db, id: string): Promise<QuotaRequestsTable | undefined> {
+    const rows = await db
+      .selectFrom('quota_requests')
+      .selectAll()
+      .where((eb) => eb.or([eb('id', '=', id), eb('aws_request_id', '=', id)]))
+      .execute();
+    return rows.find((row) => row.id === id) ?? rows[0];
   }
 
   async #findTargetId(db: Db, target: Target): Promise<number | undefined> {

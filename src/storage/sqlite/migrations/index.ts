@@ -7,9 +7,11 @@ import { Migrator, type Kysely, type Migration } from 'kysely';
 import { StorageError } from '../../../domain/errors.js';
 import { reason } from '../errors.js';
 import { initial } from './0001-initial.js';
+import { requests } from './0002-requests.js';
 
 export const sqliteMigrations: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
+  '0002-requests': requests,
 };
 
 /**
