@@ -5,6 +5,7 @@
  *   GET  /_sandbox/info              accounts with their keys, regions, organisation, clock, switches
  *   GET  /_sandbox/calls             call counts by service, operation and outcome
  *   POST /_sandbox/reset             zero the call counts; {"state": true} also forgets every change
+ *                                    (back to the saved state the sandbox started from, if any)
  *   GET  /_sandbox/clock             the sandbox clock
  *   POST /_sandbox/clock             {"advanceSeconds": N} moves it forward (requests progress)
  *   GET  /_sandbox/config            throttling, fault rate, latency, denials, outages
@@ -15,14 +16,23 @@
  *   GET  /_sandbox/requests          every increase request with its status
  *   GET  /_sandbox/support/cases     every Support case
  *   GET  /_sandbox/sns/messages      every message published to SNS
+ *   GET  /_sandbox/state             the run-time state as JSON (SandboxState): requests, approvals,
+ *                                    Support cases, clock; startSandbox({ state }) takes it up
  */
 import type { CallCount, Metering } from './core/metering.js';
 import type { HttpReply } from './core/protocols.js';
 import type { Throttle } from './core/throttle.js';
-import { REGION_NAME, SandboxOptionError, checkDenialOperations, checkSwitches } from './options.js';
+import {
+  REGION_NAME,
+  SandboxOptionError,
+  type SandboxState,
+  checkDenialOperations,
+  checkSwitches,
+} from './options.js';
 import type { RuntimeConfig } from './server.js';
 import { OPERATIONS } from './services/index.js';
 import type { Account } from './world/accounts.js';
+import { exportState } from './world/saved-state.js';
 import type { World } from './world/world.js';
 
 /** What the admin API tells about an account: who it is and its static keys. */
@@ -149,7 +159,10 @@ export class SandboxAdmin {
     this.metering.reset();
   }
 
-  /** Forgets every change since start (requests, cases, topics, sessions, clock) and the call counts. */
+  /**
+   * Forgets every change since start (requests, cases, topics, sessions, clock) and the call
+   * counts; a sandbox started from a saved state goes back to that state.
+   */
   reset(): void {
     this.world.reset();
     this.metering.reset();
@@ -257,6 +270,22 @@ export class SandboxAdmin {
     }));
   }
 
+  /**
+   * The run-time state as plain JSON, for `startSandbox({ state })` to take up in another process:
+   * increase requests, approvals, Support cases, id counts and the clock. Not kept: the quota
+   * request template, tags, utilization reports, automatic management, SNS, STS sessions, call
+   * counts and run-time switches.
+   *
+   * @example
+   * const state = sandbox.admin.exportState();
+   * writeFileSync(path, JSON.stringify(state));
+   * // next run
+   * const sandbox = await startSandbox({ state: JSON.parse(readFileSync(path, 'utf8')) });
+   */
+  exportState(): SandboxState {
+    return exportState(this.world);
+  }
+
   /** Serves `/_sandbox/*`. */
   route(method: string, url: string, body: Buffer): HttpReply {
     const at = url.indexOf('?');
@@ -304,6 +333,8 @@ export class SandboxAdmin {
           return json(200, { cases: this.supportCases() });
         case 'GET /_sandbox/sns/messages':
           return json(200, { messages: this.snsMessages() });
+        case 'GET /_sandbox/state':
+          return json(200, this.exportState());
         default:
           return json(404, { error: `no admin route ${key}; see GET /_sandbox/info` });
       }

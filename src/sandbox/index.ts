@@ -15,5 +15,10 @@ export {
   type ThrottleMode,
   type Denial,
   type Outage,
+  SANDBOX_STATE_VERSION,
+  type SandboxState,
+  type SavedRequest,
+  type SavedAppliedChange,
+  type SavedCase,
 } from './options.js';
 export type { CallCount, Outcome } from './core/metering.js';

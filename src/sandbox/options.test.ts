@@ -3,8 +3,10 @@ import {
   DEFAULT_REGIONS,
   MAX_ACCOUNTS,
   type ResolvedSandboxOptions,
+  SANDBOX_STATE_VERSION,
   type SandboxOptions,
   SandboxOptionError,
+  type SandboxState,
   resolveSandboxOptions,
 } from './options.js';
 
@@ -51,7 +53,7 @@ describe('resolveSandboxOptions', () => {
   });
 
   it('keeps every valid value given', () => {
-    const options: Required<Omit<SandboxOptions, 'wallClock'>> = {
+    const options: Required<Omit<SandboxOptions, 'wallClock' | 'state'>> = {
       port: 4566,
       accounts: 12,
       regions: ['eu-central-1', 'ap-southeast-2'],
@@ -297,5 +299,86 @@ describe('resolveSandboxOptions', () => {
   ])('rejects verifySignatures given as %s rather than a boolean', (_label, value) => {
     const error = rejectionOf({ verifySignatures: untyped(value) });
     expect(error.option).toBe('verifySignatures');
+  });
+});
+
+describe('resolveSandboxOptions with a saved state', () => {
+  const SAVED_AT = Date.UTC(2026, 0, 10);
+  /** The part of a state checked against the options; its records are checked with the world. */
+  const header = (change: Record<string, unknown> = {}): SandboxState =>
+    untyped({
+      version: SANDBOX_STATE_VERSION,
+      seed: 1,
+      accounts: 3,
+      regions: [...DEFAULT_REGIONS],
+      startTime: SAVED_AT,
+      ...change,
+    });
+
+  it("takes the state's startTime when startTime is not given, so usage series go on", () => {
+    expect(resolveSandboxOptions({ state: header() }, NOW).startTime).toBe(SAVED_AT);
+    expect(resolveSandboxOptions({ state: header(), startTime: 5 }, NOW).startTime).toBe(5);
+  });
+
+  it('accepts a state of the seed, account count and regions given', () => {
+    const state = header({ seed: 9, accounts: 12, regions: ['eu-central-1'] });
+    expect(() =>
+      resolveSandboxOptions({ seed: 9, accounts: 12, regions: ['eu-central-1'], state }, NOW),
+    ).not.toThrow();
+  });
+
+  it.each<[string, SandboxOptions, SandboxOptionError['option'], string]>([
+    [
+      'a state that is not an object',
+      { state: untyped([]) },
+      'state',
+      'must be a state saved by admin.exportState() or GET /_sandbox/state, got []',
+    ],
+    [
+      'a state of another version',
+      { state: header({ version: 2 }) },
+      'state',
+      'has version 2, but this sandbox reads version 1: save it again with this sandbox, or start without the state',
+    ],
+    [
+      'a state without a version',
+      { state: header({ version: undefined }) },
+      'state',
+      'has version undefined, but this sandbox reads version 1: save it again with this sandbox, or start without the state',
+    ],
+    [
+      'a state of another seed',
+      { seed: 2, state: header() },
+      'state',
+      'was saved by a sandbox with seed 1, but this one has seed 2: start with seed 1, or start without the state',
+    ],
+    [
+      'a state of another account count',
+      { state: header({ accounts: 5 }) },
+      'state',
+      'was saved by a sandbox of 5 accounts, but this one has 3: start with accounts 5, or start without the state',
+    ],
+    [
+      'a state of other regions',
+      { regions: ['us-east-1'], state: header() },
+      'state',
+      'was saved by a sandbox with regions ["us-east-1","us-west-2","eu-west-1"], but this one has ["us-east-1"]: start with regions ["us-east-1","us-west-2","eu-west-1"] in that order, or start without the state',
+    ],
+    [
+      'a state of the same regions in another order',
+      { regions: ['us-west-2', 'us-east-1', 'eu-west-1'], state: header() },
+      'state',
+      'was saved by a sandbox with regions ["us-east-1","us-west-2","eu-west-1"], but this one has ["us-west-2","us-east-1","eu-west-1"]: start with regions ["us-east-1","us-west-2","eu-west-1"] in that order, or start without the state',
+    ],
+    [
+      'a state without a startTime',
+      { state: header({ startTime: 'yesterday' }) },
+      'state.startTime',
+      "must be a number from 0 to 8640000000000000, got 'yesterday'",
+    ],
+  ])('rejects %s', (_label, options, option, message) => {
+    const error = rejectionOf(options);
+    expect(error.option).toBe(option);
+    expect(error.message).toBe(message);
   });
 });

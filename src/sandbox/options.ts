@@ -1,7 +1,11 @@
 /**
  * Options of the sandbox, shared by `headroom sandbox` and `startSandbox()`. Every option is
  * checked here once; a bad value is a SandboxOptionError naming the option and what it accepts.
+ * A saved `state` is checked here against the other options; its records are checked against the
+ * accounts and catalog in world/saved-state.ts.
  */
+import type { RequestStatus } from './services/service-quotas/state.js';
+import type { CaseStatus } from './services/support/state.js';
 
 export type ThrottleMode = 'aws' | 'off';
 
@@ -40,6 +44,99 @@ export interface SandboxOptions {
    * never refills and throttling is exact; everything else should leave it alone.
    */
   wallClock?: () => number;
+  /**
+   * Run-time state saved by another sandbox (`admin.exportState()`, `GET /_sandbox/state`), taken
+   * up before the sandbox serves: its increase requests, approvals, Support cases and clock. It
+   * must come from a sandbox of the same seed, account count and regions; its startTime is the
+   * default of `startTime`. Default none.
+   */
+  state?: SandboxState;
+}
+
+/** The version of SandboxState this sandbox writes and reads. */
+export const SANDBOX_STATE_VERSION = 1;
+
+/**
+ * What a sandbox changed at run time, as plain JSON: enough for a new sandbox of the same seed,
+ * account count and regions to go on where it stopped. Seeded facts (accounts, applied values,
+ * usage series) are not in it: they are recomputed from the seed. Times are epoch milliseconds on
+ * the sandbox clock. Not kept: the quota request template, tags, utilization reports, automatic
+ * management, SNS topics and messages, STS sessions, call counts and the run-time switches; a
+ * sandbox started from a state has none of them.
+ */
+export interface SandboxState {
+  readonly version: typeof SANDBOX_STATE_VERSION;
+  readonly seed: number;
+  readonly accounts: number;
+  readonly regions: readonly string[];
+  /** The usage anchor, so usage series go on as they were. */
+  readonly startTime: number;
+  readonly clock: {
+    /** The sandbox clock when the state was saved; for reading only, restoring does not use it. */
+    readonly now: number;
+    /** How far the sandbox clock ran ahead of the wall clock: restored exactly. */
+    readonly offsetMs: number;
+  };
+  /** Every increase request, in the order they were filed. */
+  readonly requests: readonly SavedRequest[];
+  /** How many request ids were drawn, so new ones differ. */
+  readonly requestCount: number;
+  /** Every applied value an approval changed, in the order they changed per quota. */
+  readonly appliedChanges: readonly SavedAppliedChange[];
+  /** Every Support case, opened with CreateCase or by Service Quotas for a request. */
+  readonly cases: readonly SavedCase[];
+  /** How many case ids were drawn, so new ones differ. */
+  readonly caseCount: number;
+}
+
+export interface SavedRequest {
+  readonly id: string;
+  readonly accountId: string;
+  /** The region the request is kept in: us-east-1 for a global quota. */
+  readonly region: string;
+  readonly serviceCode: string;
+  readonly quotaCode: string;
+  readonly desiredValue: number;
+  readonly fromValue: number;
+  readonly created: number;
+  readonly requester: string;
+  readonly supportCaseAllowed: boolean;
+  readonly status: RequestStatus;
+  readonly lastUpdated: number;
+  /** The Support case opened for the request, one of the state's cases. */
+  readonly caseId: string | null;
+  readonly caseOpenedAt: number | null;
+}
+
+export interface SavedAppliedChange {
+  readonly accountId: string;
+  /** A region, or 'global' for a global quota. */
+  readonly scope: string;
+  readonly serviceCode: string;
+  readonly quotaCode: string;
+  readonly at: number;
+  readonly value: number;
+}
+
+export interface SavedCase {
+  readonly caseId: string;
+  readonly displayId: string;
+  readonly accountId: string;
+  readonly subject: string;
+  readonly serviceCode: string;
+  readonly categoryCode: string;
+  readonly severityCode: string;
+  readonly submittedBy: string;
+  readonly created: number;
+  readonly ccEmailAddresses: readonly string[];
+  readonly language: string;
+  readonly fromServiceQuotas: boolean;
+  readonly status: CaseStatus;
+  readonly communications: readonly {
+    readonly body: string;
+    readonly submittedBy: string;
+    readonly time: number;
+  }[];
 }
 
 export interface RequestTimings {
@@ -95,7 +192,7 @@ export const REGION_NAME = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$/;
 // Every value is checked at run time: JavaScript callers and JSON bypass the types.
 
 /** A value as a message shows it: numbers as written (NaN, Infinity), text in quotes. */
-function shown(value: unknown): string {
+export function shown(value: unknown): string {
   if (typeof value === 'number') return String(value);
   if (typeof value === 'string') return `'${value}'`;
   // JSON.stringify returns undefined for undefined, functions and symbols.
@@ -225,6 +322,55 @@ export function checkSwitches(
   };
 }
 
+/**
+ * Checks that a saved state is one and fits the sandbox these options describe (the same seed,
+ * account count and regions, in order: the seeded facts its records refer to), and returns its
+ * startTime. Its records are checked when the world is built (world/saved-state.ts).
+ */
+export function checkStateHeader(
+  value: unknown,
+  sandbox: { readonly seed: number; readonly accounts: number; readonly regions: readonly string[] },
+): number {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new SandboxOptionError(
+      'state',
+      `must be a state saved by admin.exportState() or GET /_sandbox/state, got ${shown(value)}`,
+    );
+  }
+  const state = value as Record<string, unknown>;
+  const fix = 'or start without the state';
+  if (state.version !== SANDBOX_STATE_VERSION) {
+    throw new SandboxOptionError(
+      'state',
+      `has version ${shown(state.version)}, but this sandbox reads version ${SANDBOX_STATE_VERSION}: save it again with this sandbox, ${fix}`,
+    );
+  }
+  if (state.seed !== sandbox.seed) {
+    throw new SandboxOptionError(
+      'state',
+      `was saved by a sandbox with seed ${shown(state.seed)}, but this one has seed ${sandbox.seed}: start with seed ${shown(state.seed)}, ${fix}`,
+    );
+  }
+  if (state.accounts !== sandbox.accounts) {
+    throw new SandboxOptionError(
+      'state',
+      `was saved by a sandbox of ${shown(state.accounts)} accounts, but this one has ${sandbox.accounts}: start with accounts ${shown(state.accounts)}, ${fix}`,
+    );
+  }
+  const regions = state.regions;
+  if (
+    !Array.isArray(regions) ||
+    regions.length !== sandbox.regions.length ||
+    regions.some((region, index) => region !== sandbox.regions[index])
+  ) {
+    throw new SandboxOptionError(
+      'state',
+      `was saved by a sandbox with regions ${shown(regions)}, but this one has ${shown(sandbox.regions)}: start with regions ${shown(regions)} in that order, ${fix}`,
+    );
+  }
+  return numberIn('state.startTime', state.startTime, 0, 8.64e15);
+}
+
 export function resolveSandboxOptions(
   options: SandboxOptions = {},
   now: number = Date.now(),
@@ -253,14 +399,19 @@ export function resolveSandboxOptions(
   }
   const timings = options.requestTimings ?? {};
   const caps = options.requestCaps ?? {};
+  const port = integerIn('port', options.port ?? 0, 0, 65535);
+  const accounts = integerIn('accounts', options.accounts ?? 3, 1, MAX_ACCOUNTS);
+  const seed = integerIn('seed', options.seed ?? 1, 0, 2 ** 31 - 1);
+  const savedStartTime =
+    options.state === undefined ? undefined : checkStateHeader(options.state, { seed, accounts, regions });
   return {
-    port: integerIn('port', options.port ?? 0, 0, 65535),
-    accounts: integerIn('accounts', options.accounts ?? 3, 1, MAX_ACCOUNTS),
+    port,
+    accounts,
     regions,
-    seed: integerIn('seed', options.seed ?? 1, 0, 2 ** 31 - 1),
+    seed,
     pageSize: options.pageSize === undefined ? undefined : integerIn('pageSize', options.pageSize, 1, 1000),
     ...switches,
-    startTime: numberIn('startTime', options.startTime ?? now, 0, 8.64e15),
+    startTime: numberIn('startTime', options.startTime ?? savedStartTime ?? now, 0, 8.64e15),
     verifySignatures,
     requestTimings: {
       caseOpenedAfterMs: numberIn(

@@ -42,6 +42,7 @@ import {
 } from './options.js';
 import { OPERATIONS, SERVICES } from './services/index.js';
 import type { Caller } from './world/credentials.js';
+import { checkState } from './world/saved-state.js';
 import { World } from './world/world.js';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -415,7 +416,9 @@ function send(res: ServerResponse, reply: HttpReply, wallNow: number): void {
 }
 
 /**
- * Starts the sandbox AWS endpoint on 127.0.0.1.
+ * Starts the sandbox AWS endpoint on 127.0.0.1. Given a `state` saved by another sandbox
+ * (`admin.exportState()`), it starts from that state, so increase requests and Support cases live
+ * on from one process to the next.
  *
  * @example
  * const sandbox = await startSandbox({ pageSize: 2 });
@@ -423,12 +426,16 @@ function send(res: ServerResponse, reply: HttpReply, wallNow: number): void {
  * const client = new ServiceQuotasClient({ region: 'us-east-1', endpoint: sandbox.url,
  *   credentials: { accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey } });
  * // …
+ * const state = sandbox.admin.exportState();
  * await sandbox.close();
+ * const next = await startSandbox({ pageSize: 2, state }); // the same requests, cases and clock
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const resolved = resolveSandboxOptions(options);
   checkDenialOperations(resolved.denials, OPERATIONS);
   const world = new World(resolved, new SandboxClock(options.wallClock));
+  // Checked in full before any of it is applied: a bad state fails the start and changes nothing.
+  if (options.state !== undefined) world.restore(checkState(options.state, world));
   const server = new SandboxServer(world, resolved);
   let url = '';
   const admin = new SandboxAdmin(world, server.metering, server.throttle, server.config, () => url);

@@ -33,6 +33,16 @@ export class SandboxClock {
     this.#offsetMs += ms;
   }
 
+  /** Sets how far the clock runs ahead of the wall clock, as a saved state recorded it. */
+  setOffset(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) {
+      throw new RangeError(
+        `the clock's offset must be a finite number of milliseconds of at least 0, got ${ms}`,
+      );
+    }
+    this.#offsetMs = ms;
+  }
+
   reset(): void {
     this.#offsetMs = 0;
   }

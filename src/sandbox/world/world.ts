@@ -10,6 +10,7 @@ import { SupportState } from '../services/support/state.js';
 import { type Account, makeAccounts, organizationId } from './accounts.js';
 import { type Catalog, loadCatalog } from './catalog.js';
 import { Credentials } from './credentials.js';
+import type { RestorePlan } from './saved-state.js';
 
 export class World {
   readonly catalog: Catalog;
@@ -20,6 +21,8 @@ export class World {
   readonly support: SupportState;
   readonly sns = new SnsState();
   readonly #accountsById: ReadonlyMap<string, Account>;
+  /** The saved state the world started from, which a reset goes back to. */
+  #restored: RestorePlan | undefined;
 
   readonly options: ResolvedSandboxOptions;
   readonly clock: SandboxClock;
@@ -59,12 +62,31 @@ export class World {
     this.quotas.settle(this.clock.now());
   }
 
-  /** Forgets every change since start: requests, cases, topics, sessions, clock offset. */
+  /**
+   * Takes up a saved state checked by checkState(): its requests, approvals, cases, id counts and
+   * clock offset. For a world nothing has changed yet, before it serves.
+   */
+  restore(plan: RestorePlan): void {
+    this.#restored = plan;
+    this.#apply(plan);
+  }
+
+  #apply(plan: RestorePlan): void {
+    this.quotas.restore(plan);
+    this.support.restore(plan.cases, plan.caseCount);
+    this.clock.setOffset(plan.offsetMs);
+  }
+
+  /**
+   * Forgets every change since start: requests, cases, topics, sessions, clock offset. A world
+   * started from a saved state goes back to that state.
+   */
   reset(): void {
     this.quotas.reset();
     this.support.reset();
     this.sns.reset();
     this.credentials.clearSessions();
     this.clock.reset();
+    if (this.#restored) this.#apply(this.#restored);
   }
 }

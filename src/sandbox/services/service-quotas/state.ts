@@ -13,8 +13,17 @@ import type { Account } from '../../world/accounts.js';
 import { type Catalog, type CatalogQuota, GLOBAL_HOME } from '../../world/catalog.js';
 import { type Band, makeProfile, type SeriesKind, type SeriesProfile } from '../../world/usage.js';
 
-export type RequestStatus =
-  'PENDING' | 'CASE_OPENED' | 'APPROVED' | 'DENIED' | 'CASE_CLOSED' | 'NOT_APPROVED' | 'INVALID_REQUEST';
+export const REQUEST_STATUSES = [
+  'PENDING',
+  'CASE_OPENED',
+  'APPROVED',
+  'DENIED',
+  'CASE_CLOSED',
+  'NOT_APPROVED',
+  'INVALID_REQUEST',
+] as const;
+
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 export const OPEN_STATUSES: readonly RequestStatus[] = ['PENDING', 'CASE_OPENED'];
 
@@ -56,6 +65,17 @@ interface AppliedChange {
   readonly at: number;
   readonly value: number;
 }
+
+/** An approval's change of an applied value, where it happened: what a saved state keeps of approvals. */
+export interface AppliedChangeRecord extends AppliedChange {
+  readonly account: Account;
+  /** A region, or 'global' for the account's global quotas. */
+  readonly scope: string;
+  readonly quota: CatalogQuota;
+}
+
+/** An increase request as a saved state restores it: everything but what is derived from it. */
+export type RequestRecord = Readonly<Omit<IncreaseRequest, 'quotaArn'>>;
 
 export interface TargetState {
   readonly account: Account;
@@ -264,7 +284,10 @@ export class ServiceQuotasState {
   }
 
   #setApplied(account: Account, region: string, quota: CatalogQuota, value: number, at: number): void {
-    const state = this.target(account, region, quota);
+    this.#change(this.target(account, region, quota), quota, value, at);
+  }
+
+  #change(state: TargetState, quota: CatalogQuota, value: number, at: number): void {
     const changes = state.changes.get(quota.index) ?? [];
     changes.push({ at, value });
     state.changes.set(quota.index, changes);
@@ -422,10 +445,14 @@ export class ServiceQuotasState {
     supportCaseAllowed: boolean;
     now: number;
   }): IncreaseRequest {
-    const n = ++this.#requestCount;
+    let id: string;
+    // A restored state may hold ids of any count; a new request never takes one of them.
+    do {
+      id = identifier(32, 'hex', this.seed, 'request', ++this.#requestCount);
+    } while (this.requests.has(id));
     const region = this.catalog.homeRegion(input.quota, input.region);
     const request: IncreaseRequest = {
-      id: identifier(32, 'hex', this.seed, 'request', n),
+      id,
       account: input.account,
       region,
       quota: input.quota,
@@ -469,6 +496,54 @@ export class ServiceQuotasState {
     return [...this.requests.values()]
       .filter((r) => r.account.id === account.id && (r.region === region || r.quota.global))
       .sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1));
+  }
+
+  /** How many request ids have been drawn: new ids continue from it. */
+  get requestCount(): number {
+    return this.#requestCount;
+  }
+
+  /** Every applied value an approval changed, per target and quota in the order they changed. */
+  appliedChanges(): AppliedChangeRecord[] {
+    return [...this.#targets.values()].flatMap((state) =>
+      [...state.changes.entries()].flatMap(([index, changes]) => {
+        const quota = this.catalog.quotas[index];
+        return quota === undefined
+          ? []
+          : changes.map((c) => ({
+              account: state.account,
+              scope: state.scope,
+              quota,
+              at: c.at,
+              value: c.value,
+            }));
+      }),
+    );
+  }
+
+  /**
+   * Takes up requests and approvals saved by another sandbox of the same seed: the requests in
+   * their order (open ones go back on the clock), the approvals replayed onto the seeded values so
+   * applied values and their history read as before, and the request count so new ids differ.
+   * For a state with none of its own yet (at start or after reset); the records are checked.
+   */
+  restore(saved: {
+    requests: readonly RequestRecord[];
+    requestCount: number;
+    appliedChanges: readonly AppliedChangeRecord[];
+  }): void {
+    for (const record of saved.requests) {
+      const request: IncreaseRequest = {
+        ...record,
+        quotaArn: appliedQuotaArn(record.region, record.account.id, record.quota),
+      };
+      this.requests.set(request.id, request);
+      if (OPEN_STATUSES.includes(request.status)) this.#open.push(request);
+    }
+    this.#requestCount = saved.requestCount;
+    for (const change of saved.appliedChanges) {
+      this.#change(this.#targetFor(change.account, change.scope), change.quota, change.value, change.at);
+    }
   }
 
   /** Forgets every change: requests, approvals, templates, reports, tags (sandbox reset). */

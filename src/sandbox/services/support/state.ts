@@ -6,8 +6,16 @@ import { identifier } from '../../core/random.js';
 import type { Account } from '../../world/accounts.js';
 import type { CaseDesk, IncreaseRequest } from '../service-quotas/state.js';
 
-export type CaseStatus =
-  'opened' | 'pending-customer-action' | 'reopened' | 'resolved' | 'unassigned' | 'work-in-progress';
+export const CASE_STATUSES = [
+  'opened',
+  'pending-customer-action',
+  'reopened',
+  'resolved',
+  'unassigned',
+  'work-in-progress',
+] as const;
+
+export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export interface Communication {
   readonly body: string;
@@ -56,10 +64,16 @@ export class SupportState implements CaseDesk {
     at: number;
     fromServiceQuotas: boolean;
   }): SupportCase {
-    const n = ++this.#count;
     const year = new Date(input.at).getUTCFullYear();
+    let n: number;
+    let caseId: string;
+    // A restored state may hold ids of any count; a new case never takes one of them.
+    do {
+      n = ++this.#count;
+      caseId = `case-${input.account.id}-${identifier(4, 'lower', this.#seed, 'case-tag', n)}-${year}-${identifier(16, 'hex', this.#seed, 'case', n)}`;
+    } while (this.cases.has(caseId));
     const supportCase: SupportCase = {
-      caseId: `case-${input.account.id}-${identifier(4, 'lower', this.#seed, 'case-tag', n)}-${year}-${identifier(16, 'hex', this.#seed, 'case', n)}`,
+      caseId,
       displayId: String(170_000_000_00 + n * 7 + (this.#seed % 7)),
       account: input.account,
       subject: input.subject,
@@ -108,6 +122,26 @@ export class SupportState implements CaseDesk {
       if (c.account.id === account.id && !c.fromServiceQuotas && c.created >= from) count++;
     }
     return count;
+  }
+
+  /** How many case ids have been drawn: new ids continue from it. */
+  get caseCount(): number {
+    return this.#count;
+  }
+
+  /**
+   * Takes up cases saved by another sandbox of the same seed, in their order, and the case count
+   * so new ids differ. For a desk with no cases of its own yet (at start or after reset).
+   */
+  restore(cases: readonly SupportCase[], caseCount: number): void {
+    for (const saved of cases) {
+      this.cases.set(saved.caseId, {
+        ...saved,
+        ccEmailAddresses: [...saved.ccEmailAddresses],
+        communications: saved.communications.map((m) => ({ ...m })),
+      });
+    }
+    this.#count = caseCount;
   }
 
   reset(): void {
