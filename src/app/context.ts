@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { loadSharedConfigFiles } from '@smithy/core/config';
 import type { Logger } from 'pino';
-import { assertProfilesExist } from '../aws/credentials.js';
+import { assertProfilesExist, knownProfiles } from '../aws/credentials.js';
 import { AwsSession } from '../aws/session.js';
 import type { SweepTarget } from '../collect/sweep.js';
 import type { Config } from '../config/schema.js';
@@ -38,8 +38,11 @@ export interface ContextOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
   readonly stderr?: NodeJS.WritableStream;
-  /** Starts the embedded sandbox when there is nothing to reach real AWS with. */
-  readonly startEmbedded?: () => Promise<EmbeddedAws>;
+  /**
+   * Starts the embedded sandbox when there is nothing to reach real AWS with; `home` is where it
+   * may keep its state between runs.
+   */
+  readonly startEmbedded?: (home: string) => Promise<EmbeddedAws>;
 }
 
 export interface Context {
@@ -52,8 +55,11 @@ export interface Context {
   readonly session: AwsSession;
   /** Every configured target. */
   targets(): Promise<SweepTarget[]>;
-  /** `--target` values (ACCOUNT:REGION with an id or account name, or an alias) as targets. */
-  resolveTargets(specs: readonly string[]): Promise<SweepTarget[]>;
+  /**
+   * Target arguments as targets: ACCOUNT:REGION, where ACCOUNT is an account id, an account name
+   * from the config, or an AWS profile; or an alias. `label` names the argument in errors.
+   */
+  resolveTargets(specs: readonly string[], label?: string): Promise<SweepTarget[]>;
   close(): Promise<void>;
 }
 
@@ -110,7 +116,7 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
       !(await credentialsConfigured(env));
     let embedded: EmbeddedAws | undefined;
     if (embeddedWanted) {
-      embedded = await options.startEmbedded();
+      embedded = await options.startEmbedded(config.home);
       const sandbox = embedded;
       cleanups.push(() => sandbox.close());
       stderr.write(
@@ -185,31 +191,44 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
       return configured;
     };
 
-    const resolveTargets = async (specs: readonly string[]): Promise<SweepTarget[]> => {
+    // Accounts reached through a profile the config does not name (`profile:region` targets).
+    const profileAccounts = new Map<string, string>();
+    const accountOf = async (spec: string, account: string, label: string): Promise<string> => {
+      const named = accounts.find((a) => a.name === account) ?? accounts.find((a) => a.profile === account);
+      if (named) return named.id;
+      if (isAccountId(account)) return account;
+      const known = profileAccounts.get(account);
+      if (known !== undefined) return known;
+      if (!embedded && (await knownProfiles()).includes(account)) {
+        const id = await session.accountOfProfile(account);
+        profileAccounts.set(account, id);
+        return id;
+      }
+      throw new UsageError(`${label} '${spec}': no account, alias or AWS profile is named '${account}'`, {
+        hint: `use a 12-digit account id, or one of: ${accounts.map((a) => a.name ?? a.id).join(', ') || '(no accounts configured)'}`,
+      });
+    };
+
+    const resolveTargets = async (specs: readonly string[], label = '--target'): Promise<SweepTarget[]> => {
       const all = await targets();
       const chosen = new Map<string, SweepTarget>();
       for (const spec of specs) {
         const aliased = config.aliases[spec];
-        const { account, region } = splitTarget(aliased ?? spec);
-        const named = accounts.find((a) => a.name === account);
-        const accountId = named?.id ?? account;
-        if (!isAccountId(accountId)) {
-          throw new UsageError(`--target '${spec}': no account is named '${account}'`, {
-            hint: `use a 12-digit account id, or one of: ${accounts.map((a) => a.name ?? a.id).join(', ') || '(no accounts configured)'}`,
-          });
-        }
+        const { account, region } = splitTarget(aliased ?? spec, label);
+        const accountId = await accountOf(spec, account, label);
         // Only accounts headroom knows how to reach: the base credentials' account when none are
-        // configured, else the configured ones. Anything else would be read with the wrong
-        // credentials and stored under the wrong account.
-        const reachable = [...new Set(all.map((t) => t.target.accountId))];
+        // configured, else the configured ones, and those of profiles named in a target. Anything
+        // else would be read with the wrong credentials and stored under the wrong account.
+        const reachable = [...new Set([...all.map((t) => t.target.accountId), ...profileAccounts.values()])];
         if (!reachable.includes(accountId)) {
-          throw new UsageError(`--target '${spec}': account ${accountId} is not configured`, {
+          throw new UsageError(`${label} '${spec}': account ${accountId} is not configured`, {
             hint: `add it under accounts: in headroom.yaml, or use one of: ${reachable.join(', ')}`,
           });
         }
         const target: Target = { accountId, region };
         const known = all.find((t) => targetKey(t.target) === targetKey(target));
-        chosen.set(targetKey(target), known ?? { target, accountName: named?.name ?? null });
+        const name = accounts.find((a) => a.id === accountId)?.name ?? null;
+        chosen.set(targetKey(target), known ?? { target, accountName: name });
       }
       return [...chosen.values()];
     };

@@ -26,12 +26,26 @@ export async function chooseTargets(ctx: Context, specs: readonly string[]): Pro
 export async function collect(ctx: Context, request: CollectRequest): Promise<SweepResult> {
   const targets = await chooseTargets(ctx, request.targets);
   request.onStart?.(targets);
+  return sweepTargets(ctx, targets, request);
+}
+
+/** Sweeps the given targets through the cache, with the config's settings. */
+export async function sweepTargets(
+  ctx: Context,
+  targets: readonly SweepTarget[],
+  request: {
+    readonly services?: readonly string[];
+    readonly refresh: boolean;
+    readonly onTarget?: (result: TargetResult) => void;
+  },
+): Promise<SweepResult> {
   const { config } = ctx;
+  const services = request.services ?? [];
   return sweep(ctx.session, ctx.store, {
     targets,
     filter:
-      request.services.length > 0
-        ? { include: request.services, exclude: [] }
+      services.length > 0
+        ? { include: services, exclude: [] }
         : { include: config.services.include, exclude: config.services.exclude },
     limitsTtlMs: config.cache.limitsTtlMs,
     usageTtlMs: config.cache.usageTtlMs,

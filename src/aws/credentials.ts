@@ -48,6 +48,15 @@ export function memoize(provider: AwsCredentialIdentityProvider): AwsCredentialI
   };
 }
 
+/** The profiles in ~/.aws/config and ~/.aws/credentials, sorted. */
+export async function knownProfiles(): Promise<string[]> {
+  const files = await loadSharedConfigFiles({ ignoreCache: true }).catch(() => ({
+    configFile: {},
+    credentialsFile: {},
+  }));
+  return [...new Set([...Object.keys(files.configFile), ...Object.keys(files.credentialsFile)])].sort();
+}
+
 /**
  * Fails with one line for the first named profile that is in neither ~/.aws/config nor
  * ~/.aws/credentials. The files are read once for every profile asked about.

@@ -32,6 +32,11 @@ export const AWS_RATES: Readonly<Record<string, Readonly<Record<string, Rate>>>>
   monitoring: {
     GetMetricData: rate(50, 0),
   },
+  // Assumed: Support publishes no API rate.
+  support: {
+    CreateCase: rate(5, 5),
+    DescribeCases: rate(5, 5),
+  },
   // Assumed: STS documents no per-operation rate.
   sts: {
     AssumeRole: rate(100, 0),

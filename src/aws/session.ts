@@ -15,10 +15,11 @@ import { Agent as HttpsAgent } from 'node:https';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { SupportClient } from '@aws-sdk/client-support';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { Logger } from 'pino';
-import type { Target } from '../domain/target.js';
+import { GLOBAL_QUOTA_HOME_REGION, type Target } from '../domain/target.js';
 import { type AccountAccess, CredentialResolver } from './credentials.js';
 import { errorName, isThrottling, requestIdOf, toAwsError } from './errors.js';
 import { RateLimiter, Semaphore } from './pacing.js';
@@ -78,6 +79,8 @@ interface ClientConfig {
   requestHandler: NodeHttpHandler;
 }
 
+type AnyClient = ServiceQuotasClient | CloudWatchClient | STSClient | SupportClient;
+
 export class AwsSession {
   readonly stats = new CallStats();
   readonly #limiter = new RateLimiter();
@@ -86,7 +89,7 @@ export class AwsSession {
   readonly #handler: NodeHttpHandler;
   readonly #credentials: CredentialResolver;
   readonly #access = new Map<string, AccountAccess>();
-  readonly #clients = new Map<string, ServiceQuotasClient | CloudWatchClient | STSClient>();
+  readonly #clients = new Map<string, AnyClient>();
 
   constructor(options: AwsSessionOptions) {
     this.#options = options;
@@ -141,11 +144,63 @@ export class AwsSession {
     }
   }
 
-  #client<C extends ServiceQuotasClient | CloudWatchClient | STSClient>(
-    service: string,
-    target: Target,
-    make: (config: ClientConfig) => C,
-  ): C {
+  /** The AWS Support client of an account (Support's API lives in us-east-1). */
+  support(accountId: string): SupportClient {
+    return this.#client(
+      'support',
+      { accountId, region: GLOBAL_QUOTA_HOME_REGION },
+      (config) => new SupportClient(config),
+    );
+  }
+
+  /**
+   * Reaches an account through a profile the config does not name (a `profile:region` target):
+   * asks STS who the profile is, and reads that account with the profile's credentials from now on.
+   */
+  async accountOfProfile(profile: string): Promise<string> {
+    const sts = this.#client(
+      'sts',
+      { accountId: `profile:${profile}`, region: GLOBAL_QUOTA_HOME_REGION },
+      (config) =>
+        new STSClient({
+          ...config,
+          credentials: this.#credentials.forAccount({ accountId: `profile:${profile}`, profile }),
+        }),
+    );
+    try {
+      const identity = await sts.send(new GetCallerIdentityCommand({}));
+      const accountId = identity.Account ?? '';
+      if (!this.#access.has(accountId)) this.#access.set(accountId, { accountId, profile });
+      return accountId;
+    } catch (error) {
+      throw toAwsError(error, {
+        action: 'sts:GetCallerIdentity',
+        where: `profile ${profile}`,
+        endpoint: this.endpoint,
+      });
+    }
+  }
+
+  /** Who an account's credentials are (the role headroom assumed there, or the profile's user). */
+  async callerIdentityOf(accountId: string): Promise<{ accountId: string; arn: string }> {
+    const sts = this.#client(
+      'sts',
+      { accountId, region: GLOBAL_QUOTA_HOME_REGION },
+      (config) => new STSClient(config),
+    );
+    try {
+      const identity = await sts.send(new GetCallerIdentityCommand({}));
+      return { accountId: identity.Account ?? '', arn: identity.Arn ?? '' };
+    } catch (error) {
+      throw toAwsError(error, {
+        action: 'sts:GetCallerIdentity',
+        where: `account ${accountId}`,
+        endpoint: this.endpoint,
+      });
+    }
+  }
+
+  #client<C extends AnyClient>(service: string, target: Target, make: (config: ClientConfig) => C): C {
     const key = `${service}|${target.accountId}|${target.region}`;
     const existing = this.#clients.get(key);
     if (existing) return existing as C;

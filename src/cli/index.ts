@@ -5,7 +5,9 @@
 import { Command, CommanderError } from 'commander';
 import { HeadroomError } from '../domain/errors.js';
 import { registerCollect } from './commands/collect.js';
+import { registerCompare } from './commands/compare.js';
 import { registerQuotas } from './commands/quotas.js';
+import { registerRequests } from './commands/requests.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { registerCache, registerTargets } from './commands/targets.js';
 
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
   registerTargets(program);
   registerCollect(program);
   registerQuotas(program);
+  registerCompare(program);
+  registerRequests(program);
   registerCache(program);
   registerSandbox(program);
   return program;

@@ -70,6 +70,7 @@ function defaults(): Config {
     services: { include: [], exclude: [] },
     cache: { limitsTtlMs: 24 * 3_600_000, usageTtlMs: 3_600_000 },
     usage: { source: 'auto', windowMs: 3_600_000, periodSeconds: 60 },
+    requests: { maxOpenPerRegion: 2, maxOpenPerAccount: 20 },
     log: { level: 'info', fileLevel: 'debug', retentionDays: 14 },
   };
 }
@@ -132,6 +133,9 @@ describe('a full file', () => {
         '  source: cloudwatch',
         '  window: 2h',
         '  period: 5m',
+        'requests:',
+        '  maxOpenPerRegion: 3',
+        '  maxOpenPerAccount: 25',
         'log:',
         '  level: warn',
         '  fileLevel: trace',
@@ -171,6 +175,7 @@ describe('a full file', () => {
       services: { include: ['ec2', 'vpc', 'AWSCloudMap'], exclude: ['sagemaker'] },
       cache: { limitsTtlMs: 12 * 3_600_000, usageTtlMs: 15 * 60_000 },
       usage: { source: 'cloudwatch', windowMs: 2 * 3_600_000, periodSeconds: 300 },
+      requests: { maxOpenPerRegion: 3, maxOpenPerAccount: 25 },
       log: { level: 'warn', fileLevel: 'trace', retentionDays: 30 },
     } satisfies Config);
   });
@@ -437,6 +442,18 @@ describe('bad values', () => {
       "a bare ~ is YAML for nothing: write home: '~' (quoted) or ~/…",
     ],
     [
+      'no room for any open request',
+      yaml('requests:', '  maxOpenPerRegion: 0'),
+      'headroom.yaml:2:21: requests.maxOpenPerRegion must be a whole number from 1 to 1000 (got 0)',
+      'write maxOpenPerRegion: 2',
+    ],
+    [
+      'a cap on open requests that is not a number',
+      yaml('requests:', '  maxOpenPerAccount: lots'),
+      "headroom.yaml:2:22: requests.maxOpenPerAccount must be a whole number from 1 to 1000 (got 'lots')",
+      'write maxOpenPerAccount: 20',
+    ],
+    [
       'a log level pino has but headroom does not take',
       yaml('log:', '  level: fatal'),
       "headroom.yaml:2:10: log.level must be one of trace, debug, info, warn, error, silent (got 'fatal')",
@@ -502,7 +519,7 @@ describe('unknown keys', () => {
       'a key nothing is close to',
       yaml('colour: blue'),
       'headroom.yaml:1:1: colour',
-      'remove it; the top level takes home, aws, accounts, regions, aliases, services, cache, usage, log',
+      'remove it; the top level takes home, aws, accounts, regions, aliases, services, cache, usage, requests, log',
     ],
     [
       'a key nothing is close to, in a section',

@@ -379,6 +379,22 @@ const fields = field(
         }
       }, WHEN_VALID)
       .prefault({}),
+    requests: section(
+      {
+        maxOpenPerRegion: field(
+          z.int().min(1).max(1000),
+          "How many increase requests may be open at once per account and region: AWS's cap (2). Raise it only if AWS raised it for you.",
+          { expected: 'a whole number from 1 to 1000', example: 2 },
+        ).prefault(2),
+        maxOpenPerAccount: field(
+          z.int().min(1).max(1000),
+          "How many increase requests may be open at once per account: AWS's cap (20). Raise it only if AWS raised it for you.",
+          { expected: 'a whole number from 1 to 1000', example: 20 },
+        ).prefault(20),
+      },
+      "Increase requests: AWS's caps on open requests, which apply queues behind.",
+      { maxOpenPerRegion: 2 },
+    ).prefault({}),
     log: section(
       {
         level: logLevel('What reaches stderr.', 'HEADROOM_LOG_LEVEL').prefault('info'),
@@ -472,6 +488,10 @@ function normalise(input: Fields) {
       source: input.usage.source,
       windowMs: input.usage.window,
       periodSeconds: input.usage.period / 1000,
+    },
+    requests: {
+      maxOpenPerRegion: input.requests.maxOpenPerRegion,
+      maxOpenPerAccount: input.requests.maxOpenPerAccount,
     },
     log: { level: input.log.level, fileLevel: input.log.fileLevel, retentionDays: input.log.retentionDays },
   };

@@ -87,3 +87,17 @@ export class IncompleteError extends HeadroomError {
     this.code = code;
   }
 }
+
+/**
+ * Input headroom cannot act on: a file that is not what it should be, a target or quota that
+ * does not exist, two arguments that must differ. Exit 2, like a usage error, with its own code.
+ */
+export class InputError extends HeadroomError {
+  readonly code: string;
+  readonly exitCode = 2;
+
+  constructor(code: `HR_${string}`, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options);
+    this.code = code;
+  }
+}

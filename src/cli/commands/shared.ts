@@ -2,9 +2,11 @@
  * What the data commands share: the global flags, opening a context (with the embedded sandbox
  * as the zero-config fallback), and output formats.
  */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type Context, type EmbeddedAws, openContext } from '../../app/context.js';
-import { startSandbox } from '../../sandbox/index.js';
+import { SandboxOptionError, type SandboxState, startSandbox } from '../../sandbox/index.js';
 import type { TargetResult } from '../../collect/sweep.js';
 import type { CollectError } from '../../domain/quota.js';
 import { targetKey } from '../../domain/target.js';
@@ -31,15 +33,55 @@ export function collectList(value: string, previous: string[] = []): string[] {
   return [...previous, ...items];
 }
 
-/** The sandbox as the embedded default: AWS's rates, fresh each run, deterministic data. */
-async function startEmbedded(): Promise<EmbeddedAws> {
-  const sandbox = await startSandbox({ port: 0 });
-  const info = sandbox.admin.info();
+/** Where the embedded sandbox keeps what changed in it (requests, approvals, cases, its clock). */
+export const EMBEDDED_STATE_FILE = 'sandbox-state.json';
+
+async function readState(file: string): Promise<SandboxState | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as SandboxState;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    process.stderr.write(
+      `headroom: ignoring the embedded sandbox's state ${file}: ${(error as Error).message}\n`,
+    );
+    return undefined;
+  }
+}
+
+/**
+ * The sandbox as the embedded default: AWS's rates and deterministic data. What changes in it
+ * (increase requests, approvals, Support cases, its clock) is kept in `<home>/sandbox-state.json`
+ * between runs, so a request filed by one command is there for the next, and moves on in time.
+ * A state that no longer fits (another headroom's sandbox) is set aside, not half-used.
+ */
+async function startEmbedded(home: string): Promise<EmbeddedAws> {
+  const file = join(home, EMBEDDED_STATE_FILE);
+  const state = await readState(file);
+  let sandbox;
+  try {
+    sandbox = await startSandbox({ port: 0, ...(state ? { state } : {}) });
+  } catch (error) {
+    if (!(error instanceof SandboxOptionError) || !error.option.startsWith('state')) throw error;
+    const aside = `${file}.${Date.now()}.unused`;
+    await rename(file, aside).catch(() => undefined);
+    process.stderr.write(
+      `headroom: the embedded sandbox's state ${file} does not fit this sandbox (${error.option} ${error.message}); moved it to ${aside} and started afresh\n`,
+    );
+    sandbox = await startSandbox({ port: 0 });
+  }
+  const running = sandbox;
+  const info = running.admin.info();
   return {
-    url: sandbox.url,
+    url: running.url,
     regions: info.regions,
-    accounts: sandbox.admin.accounts(),
-    close: () => sandbox.close(),
+    accounts: running.admin.accounts(),
+    close: async () => {
+      const temporary = `${file}.${process.pid}.tmp`;
+      await mkdir(home, { recursive: true });
+      await writeFile(temporary, JSON.stringify(running.admin.exportState()));
+      await rename(temporary, file);
+      await running.close();
+    },
   };
 }
 
