@@ -763,7 +763,7 @@ describe('zero configuration', () => {
       sandbox: true,
     });
 
-    expect((await readdir(ws.home)).sort()).toEqual(['logs', 'sandbox.sqlite']);
+    expect((await readdir(ws.home)).sort()).toEqual(['logs', 'sandbox-state.json', 'sandbox.sqlite']);
     const entries = await withStore(join(ws.home, 'sandbox.sqlite'), (s) => s.cacheEntries());
     expect(entries).toHaveLength(targets);
     // iam's quotas are global: kept once per account, under us-east-1.
@@ -846,7 +846,7 @@ describe('bad input: one line naming the cause and the fix, and nothing half-wri
     {
       target: 'nobody:us-east-1',
       stderr: () =>
-        "error HR_CLI_USAGE: --target 'nobody:us-east-1': no account is named 'nobody'; " +
+        "error HR_CLI_USAGE: --target 'nobody:us-east-1': no account, alias or AWS profile is named 'nobody'; " +
         `use a 12-digit account id, or one of: ${management.name}, ${member.name}\n`,
     },
     {
