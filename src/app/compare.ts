@@ -8,11 +8,18 @@
  * each account's us-east-1 target; between two regions of one account they are the same quota
  * and are left out.
  */
+import { groupBy } from '../domain/collections.js';
 import type { SweepTarget, TargetResult } from '../collect/sweep.js';
 import { type Comparison, compareQuotas } from '../domain/compare.js';
 import { IncompleteError, InputError } from '../domain/errors.js';
 import { makePlan, type Plan } from '../domain/plan.js';
-import { type Quota, quotaKey, utilization } from '../domain/quota.js';
+import {
+  QUOTA_CODE_PATTERN,
+  type Quota,
+  quotaKey,
+  SERVICE_CODE_PATTERN,
+  utilization,
+} from '../domain/quota.js';
 import { compareTargets, GLOBAL_QUOTA_HOME_REGION, type Target, targetKey } from '../domain/target.js';
 import type { Context } from './context.js';
 import { sweepTargets } from './quotas.js';
@@ -250,13 +257,13 @@ export function commonValue(values: readonly (number | null)[]): number | null {
 }
 
 function parseQuotaRef(text: string): { serviceCode: string; quotaCode: string } {
-  const match = /^([a-zA-Z][a-zA-Z0-9-]{0,62})\/([a-zA-Z][a-zA-Z0-9-]{0,127})$/.exec(text);
-  if (!match?.[1] || !match[2]) {
+  const [serviceCode = '', quotaCode = '', ...rest] = text.split('/');
+  if (rest.length > 0 || !SERVICE_CODE_PATTERN.test(serviceCode) || !QUOTA_CODE_PATTERN.test(quotaCode)) {
     throw new InputError('HR_QUOTA_UNKNOWN', `--quota '${text}' is not SERVICE/CODE`, {
       hint: 'write it as a service code and a quota code, e.g. ec2/L-1216C47A',
     });
   }
-  return { serviceCode: match[1], quotaCode: match[2] };
+  return { serviceCode, quotaCode };
 }
 
 export async function fleet(ctx: Context, request: FleetRequest): Promise<FleetResult> {
@@ -333,11 +340,9 @@ export async function fleet(ctx: Context, request: FleetRequest): Promise<FleetR
   }
 
   // Outliers and summaries, per quota.
-  const byQuota = new Map<string, FleetRow[]>();
-  for (const row of rows) byQuota.set(quotaKey(row), [...(byQuota.get(quotaKey(row)) ?? []), row]);
   const marked: FleetRow[] = [];
   const summaries: FleetQuotaSummary[] = [];
-  for (const group of byQuota.values()) {
+  for (const group of groupBy(rows, quotaKey).values()) {
     const common = commonValue(group.map((r) => r.value));
     const values = group.map((r) => r.value).filter((v): v is number => v !== null);
     const ratios = group.map((r) => r.utilization).filter((v): v is number => v !== null);

@@ -71,6 +71,12 @@ export async function applyPlanFile(
   return { plan, result };
 }
 
+function requestNotFound(id: string): InputError {
+  return new InputError('HR_REQUEST_NOT_FOUND', `no request ${id} is recorded`, {
+    hint: 'list them with `headroom requests list`; ids are hr-… or AWS request ids',
+  });
+}
+
 /** Recorded requests, refreshed from AWS first unless `refresh` is false. */
 export async function listRequests(
   ctx: Context,
@@ -89,9 +95,7 @@ export async function showRequest(
 ): Promise<{ request: QuotaRequestRecord; events: RequestEvent[]; refresh: RefreshResult | null }> {
   const known = await ctx.store.getRequest(id);
   if (!known) {
-    throw new InputError('HR_REQUEST_NOT_FOUND', `no request ${id} is recorded`, {
-      hint: 'list them with `headroom requests list`; ids are hr-… or AWS request ids',
-    });
+    throw requestNotFound(id);
   }
   const refresh = options.refresh ? await refreshRequests(ctx, { ids: [known.id] }) : null;
   const request = (await ctx.store.getRequest(known.id)) ?? known;
@@ -102,9 +106,7 @@ export async function showRequest(
 export async function watch(ctx: Context, options: WatchOptions): Promise<WatchResult> {
   for (const id of options.ids ?? []) {
     if (!(await ctx.store.getRequest(id))) {
-      throw new InputError('HR_REQUEST_NOT_FOUND', `no request ${id} is recorded`, {
-        hint: 'list them with `headroom requests list`; ids are hr-… or AWS request ids',
-      });
+      throw requestNotFound(id);
     }
   }
   return watchRequests(ctx, options);

@@ -175,6 +175,12 @@ export function toAwsError(error: unknown, site: CallSite): AwsError {
   });
 }
 
+/** A failure as one line, the fix after a semicolon, as the CLI prints errors. */
+export function problemLine(error: unknown, site: CallSite): string {
+  const converted = toAwsError(error, site);
+  return `${converted.message}${converted.hint === undefined ? '' : `; ${converted.hint}`}`;
+}
+
 /** A failure as a snapshot records it: AWS's error name, the one-line message and the fix. */
 export function describeFailure(
   error: unknown,

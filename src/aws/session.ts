@@ -17,7 +17,7 @@ import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { SupportClient } from '@aws-sdk/client-support';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { AwsCredentialIdentity } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Logger } from 'pino';
 import { GLOBAL_QUOTA_HOME_REGION, type Target } from '../domain/target.js';
 import { type AccountAccess, CredentialResolver } from './credentials.js';
@@ -127,21 +127,7 @@ export class AwsSession {
 
   /** Who the base credentials are: the account used when the config names none. */
   async callerIdentity(): Promise<{ accountId: string; arn: string }> {
-    const sts = this.#client(
-      'sts',
-      { accountId: 'base', region: 'us-east-1' },
-      (config) => new STSClient({ ...config, credentials: this.#credentials.base }),
-    );
-    try {
-      const identity = await sts.send(new GetCallerIdentityCommand({}));
-      return { accountId: identity.Account ?? '', arn: identity.Arn ?? '' };
-    } catch (error) {
-      throw toAwsError(error, {
-        action: 'sts:GetCallerIdentity',
-        where: 'the base credentials',
-        endpoint: this.endpoint,
-      });
-    }
+    return this.#identity('base', this.#credentials.base, 'the base credentials');
   }
 
   /** The AWS Support client of an account (Support's API lives in us-east-1). */
@@ -158,45 +144,40 @@ export class AwsSession {
    * asks STS who the profile is, and reads that account with the profile's credentials from now on.
    */
   async accountOfProfile(profile: string): Promise<string> {
-    const sts = this.#client(
-      'sts',
-      { accountId: `profile:${profile}`, region: GLOBAL_QUOTA_HOME_REGION },
-      (config) =>
-        new STSClient({
-          ...config,
-          credentials: this.#credentials.forAccount({ accountId: `profile:${profile}`, profile }),
-        }),
+    const key = `profile:${profile}`;
+    const { accountId } = await this.#identity(
+      key,
+      this.#credentials.forAccount({ accountId: key, profile }),
+      `profile ${profile}`,
     );
-    try {
-      const identity = await sts.send(new GetCallerIdentityCommand({}));
-      const accountId = identity.Account ?? '';
-      if (!this.#access.has(accountId)) this.#access.set(accountId, { accountId, profile });
-      return accountId;
-    } catch (error) {
-      throw toAwsError(error, {
-        action: 'sts:GetCallerIdentity',
-        where: `profile ${profile}`,
-        endpoint: this.endpoint,
-      });
-    }
+    if (!this.#access.has(accountId)) this.#access.set(accountId, { accountId, profile });
+    return accountId;
   }
 
   /** Who an account's credentials are (the role headroom assumed there, or the profile's user). */
   async callerIdentityOf(accountId: string): Promise<{ accountId: string; arn: string }> {
+    return this.#identity(accountId, undefined, `account ${accountId}`);
+  }
+
+  /**
+   * STS GetCallerIdentity with the credentials of `key` (an account id, `base`, or `profile:NAME`),
+   * or the ones given; failures name `where`.
+   */
+  async #identity(
+    key: string,
+    credentials: AwsCredentialIdentityProvider | undefined,
+    where: string,
+  ): Promise<{ accountId: string; arn: string }> {
     const sts = this.#client(
       'sts',
-      { accountId, region: GLOBAL_QUOTA_HOME_REGION },
-      (config) => new STSClient(config),
+      { accountId: key, region: GLOBAL_QUOTA_HOME_REGION },
+      (config) => new STSClient(credentials ? { ...config, credentials } : config),
     );
     try {
       const identity = await sts.send(new GetCallerIdentityCommand({}));
       return { accountId: identity.Account ?? '', arn: identity.Arn ?? '' };
     } catch (error) {
-      throw toAwsError(error, {
-        action: 'sts:GetCallerIdentity',
-        where: `account ${accountId}`,
-        endpoint: this.endpoint,
-      });
+      throw toAwsError(error, { action: 'sts:GetCallerIdentity', where, endpoint: this.endpoint });
     }
   }
 

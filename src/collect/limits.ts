@@ -20,6 +20,7 @@ import {
   type ServiceQuota,
   type ServiceQuotasClient,
 } from '@aws-sdk/client-service-quotas';
+import { groupBy } from '../domain/collections.js';
 import type { CollectError, LimitSnapshot, Quota, UsageMetric } from '../domain/quota.js';
 import type { Target } from '../domain/target.js';
 import type { DefaultsSnapshot } from '../storage/port.js';
@@ -222,13 +223,7 @@ export class RecordedFailure extends Error {
 }
 
 function groupByService(quotas: readonly Quota[]): Map<string, Quota[]> {
-  const by = new Map<string, Quota[]>();
-  for (const q of quotas) {
-    const list = by.get(q.serviceCode) ?? [];
-    list.push(q);
-    by.set(q.serviceCode, list);
-  }
-  return by;
+  return groupBy(quotas, (q) => q.serviceCode);
 }
 
 /** Starts reading a region's services and defaults; rejects (`services`) only if ListServices fails. */

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { groupBy } from '../domain/collections.js';
 import type { AwsSession } from '../aws/session.js';
 import { describeFailure } from '../aws/errors.js';
 import { IN_RESULT } from '../logging/logger.js';
@@ -81,8 +82,7 @@ export interface SweepResult {
  * account's first region (ListServiceQuotas lists global quotas in every region).
  */
 export function globalHomes(targets: readonly Target[]): Set<string> {
-  const byAccount = new Map<string, Target[]>();
-  for (const t of targets) byAccount.set(t.accountId, [...(byAccount.get(t.accountId) ?? []), t]);
+  const byAccount = groupBy(targets, (t) => t.accountId);
   const homes = new Set<string>();
   for (const list of byAccount.values()) {
     const home = list.find((t) => t.region === GLOBAL_QUOTA_HOME_REGION) ?? list[0];

@@ -7,6 +7,7 @@
  * Documented field by field in docs/configuration.md.
  */
 import * as z from 'zod';
+import { SERVICE_CODE_PATTERN } from '../domain/quota.js';
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from '../domain/target.js';
 import { LOG_LEVELS } from '../logging/levels.js';
 import { DURATION_PATTERN, formatDuration, parseDuration } from './duration.js';
@@ -18,7 +19,6 @@ export const DEFAULT_HOME = '~/.headroom';
 /** The shape of an AWS region name: the domain's rule. */
 export { REGION_PATTERN };
 const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
-const SERVICE_CODE_PATTERN = /^[a-zA-Z][a-zA-Z0-9-]{1,63}$/;
 const ROLE_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
 const ROLE_SESSION_NAME_PATTERN = /^[\w+=,.@-]{2,64}$/;
 const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;

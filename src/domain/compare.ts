@@ -3,7 +3,7 @@
  * differ between regions and change over time). Pure: the caller reads both sides (regional
  * quotas from the target, global ones from the account's home) and this says what differs.
  */
-import { type Quota, quotaKey } from './quota.js';
+import { identityOf, type Quota, type QuotaIdentity, quotaKey } from './quota.js';
 
 /**
  * `equal`: both sides hold the same value; `different`: both hold it with other values;
@@ -20,13 +20,7 @@ export interface CompareSide {
   readonly adjustable: boolean;
 }
 
-export interface CompareRow {
-  readonly serviceCode: string;
-  readonly serviceName: string;
-  readonly quotaCode: string;
-  readonly quotaName: string;
-  readonly unit: string;
-  readonly global: boolean;
+export interface CompareRow extends QuotaIdentity {
   readonly status: CompareStatus;
   readonly source: CompareSide | null;
   readonly destination: CompareSide | null;
@@ -128,12 +122,7 @@ export function compareQuotas(
     const lower =
       s !== undefined && d !== undefined && s.value !== null && d.value !== null && d.value < s.value;
     rows.push({
-      serviceCode: any.serviceCode,
-      serviceName: any.serviceName,
-      quotaCode: any.quotaCode,
-      quotaName: any.quotaName,
-      unit: any.unit,
-      global: any.global,
+      ...identityOf(any),
       status,
       source: sourceSide,
       destination: destinationSide,

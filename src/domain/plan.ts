@@ -11,7 +11,8 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { Comparison } from './compare.js';
 import { InputError } from './errors.js';
-import { GLOBAL_QUOTA_HOME_REGION, isAccountId, isRegion, type Target } from './target.js';
+import { identityOf, QUOTA_CODE_PATTERN, type QuotaIdentity, SERVICE_CODE_PATTERN } from './quota.js';
+import { GLOBAL_QUOTA_HOME_REGION, isAccountId, isRegion } from './target.js';
 
 export const PLAN_KIND = 'headroom/replicate-plan';
 export const PLAN_VERSION = 1;
@@ -27,13 +28,7 @@ export interface PlanSide {
   readonly limitsAt: string;
 }
 
-export interface PlanItem {
-  readonly serviceCode: string;
-  readonly serviceName: string;
-  readonly quotaCode: string;
-  readonly quotaName: string;
-  readonly unit: string;
-  readonly global: boolean;
+export interface PlanItem extends QuotaIdentity {
   /** Where the request is filed: the destination's region, or us-east-1 for a global quota. */
   readonly region: string;
   readonly action: PlanAction;
@@ -90,12 +85,7 @@ export function makePlan(input: PlanInput): Plan {
     }
     if (!row.destinationLower || src === null || dst === null) continue;
     items.push({
-      serviceCode: row.serviceCode,
-      serviceName: row.serviceName,
-      quotaCode: row.quotaCode,
-      quotaName: row.quotaName,
-      unit: row.unit,
-      global: row.global,
+      ...identityOf(row),
       region: row.global ? GLOBAL_QUOTA_HOME_REGION : input.destination.region,
       action: row.adjustable ? 'request-increase' : 'support-case',
       sourceValue: src,
@@ -126,13 +116,8 @@ export function makePlan(input: PlanInput): Plan {
   };
 }
 
-export function destinationOf(plan: Plan): Target {
-  return { accountId: plan.destination.accountId, region: plan.destination.region };
-}
-
 // ---- reading a plan file ------------------------------------------------------------------
 
-const CODE = /^[a-zA-Z][a-zA-Z0-9-]{1,127}$/;
 const positive = z.number().positive().max(1e10);
 const count = z.number().min(0).max(1e10);
 
@@ -145,9 +130,9 @@ const sideSchema = z.strictObject({
 
 const itemSchema = z
   .strictObject({
-    serviceCode: z.string().regex(CODE, 'must be a Service Quotas service code'),
+    serviceCode: z.string().regex(SERVICE_CODE_PATTERN, 'must be a Service Quotas service code'),
     serviceName: z.string(),
-    quotaCode: z.string().regex(CODE, 'must be a Service Quotas quota code'),
+    quotaCode: z.string().regex(QUOTA_CODE_PATTERN, 'must be a Service Quotas quota code'),
     quotaName: z.string(),
     unit: z.string(),
     global: z.boolean(),

@@ -60,6 +60,24 @@ export interface Quota {
   readonly errorReason: QuotaErrorReason | null;
 }
 
+/** What names a quota wherever it is shown: the same in every target. */
+export type QuotaIdentity = Pick<
+  Quota,
+  'serviceCode' | 'serviceName' | 'quotaCode' | 'quotaName' | 'unit' | 'global'
+>;
+
+/** Just the identity of a quota (or of anything carrying one). */
+export function identityOf(q: QuotaIdentity): QuotaIdentity {
+  return {
+    serviceCode: q.serviceCode,
+    serviceName: q.serviceName,
+    quotaCode: q.quotaCode,
+    quotaName: q.quotaName,
+    unit: q.unit,
+    global: q.global,
+  };
+}
+
 /** A failure recorded on a snapshot instead of stopping the sweep. */
 export interface CollectError {
   /** `target` when nothing could be read, `service` for one service, `usage` for the usage read. */
@@ -109,6 +127,10 @@ export interface UsageSnapshot {
   readonly samples: readonly UsageSample[];
   readonly errors: readonly CollectError[];
 }
+
+/** Service Quotas' ServiceCode and QuotaCode patterns (the API's field constraints). */
+export const SERVICE_CODE_PATTERN = /^[a-zA-Z][a-zA-Z0-9-]{1,63}$/;
+export const QUOTA_CODE_PATTERN = /^[a-zA-Z][a-zA-Z0-9-]{1,128}$/;
 
 export function quotaKey(quota: { serviceCode: string; quotaCode: string }): string {
   return `${quota.serviceCode}/${quota.quotaCode}`;

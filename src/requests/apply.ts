@@ -18,12 +18,13 @@
 import { randomBytes } from 'node:crypto';
 import type { RequestedServiceQuotaChange } from '@aws-sdk/client-service-quotas';
 import type { Logger } from 'pino';
-import { errorMessage, errorName, isAccessDenied, toAwsError } from '../aws/errors.js';
+import { groupBy } from '../domain/collections.js';
+import { errorMessage, errorName, isAccessDenied, problemLine, toAwsError } from '../aws/errors.js';
 import type { AwsSession } from '../aws/session.js';
 import { InputError } from '../domain/errors.js';
 import type { Plan, PlanItem } from '../domain/plan.js';
 import { quotaKey } from '../domain/quota.js';
-import type { QuotaRequestRecord, RequestStatus } from '../domain/request.js';
+import type { QuotaRequestRecord, RequestKind, RequestStatus } from '../domain/request.js';
 import { GLOBAL_QUOTA_HOME_REGION, type Target, targetKey } from '../domain/target.js';
 import type { Store } from '../storage/port.js';
 import {
@@ -106,6 +107,15 @@ export interface ApplyResult {
   readonly callerArn: string | null;
 }
 
+/** The fields of a request record an apply sets; the rest come from the plan and the run. */
+type RecordFields = Pick<
+  QuotaRequestRecord,
+  'kind' | 'status' | 'awsRequestId' | 'caseId' | 'message' | 'fromValue'
+>;
+
+/** AWS's answers that refuse a request outright: AWS's message says why. */
+const REFUSALS = ['IllegalArgumentException', 'InvalidResourceStateException', 'NoSuchResourceException'];
+
 function newRequestId(): string {
   return `hr-${randomBytes(6).toString('hex')}`;
 }
@@ -133,12 +143,9 @@ async function readRegion(
   const sq = deps.session.serviceQuotas(target);
   const where = targetKey(target);
   const endpoint = deps.session.endpoint;
-  const byService = new Map<string, string[]>();
-  for (const item of items) {
-    byService.set(item.serviceCode, [...(byService.get(item.serviceCode) ?? []), item.quotaCode]);
-  }
   const values = new Map<string, CurrentValue | undefined>();
-  for (const [serviceCode, codes] of byService) {
+  for (const [serviceCode, serviceItems] of groupBy(items, (i) => i.serviceCode)) {
+    const codes = serviceItems.map((i) => i.quotaCode);
     let read: Map<string, CurrentValue | undefined>;
     try {
       read = await readCurrentValues(sq, serviceCode, codes);
@@ -228,10 +235,11 @@ export async function applyPlan(deps: RequestDeps, plan: Plan, options: ApplyOpt
     return callerArn;
   };
 
+  /** Records an item's request: a new record, or the item's earlier one moved on. */
   const save = async (
     item: PlanItem,
     previous: QuotaRequestRecord | undefined,
-    fields: Pick<QuotaRequestRecord, 'kind' | 'status' | 'awsRequestId' | 'caseId' | 'message' | 'fromValue'>,
+    fields: RecordFields,
   ): Promise<QuotaRequestRecord> => {
     const at = now();
     const record: QuotaRequestRecord = {
@@ -261,6 +269,7 @@ export async function applyPlan(deps: RequestDeps, plan: Plan, options: ApplyOpt
     const state = states.get(item.region) as RegionState;
     const current = (state.values.get(quotaKey(item)) as CurrentValue).value;
     const previous = recorded.get(itemKey(item, item.region));
+    const where = `${accountId}:${item.region}`;
     const result = (
       outcome: ItemOutcome,
       message: string,
@@ -274,30 +283,101 @@ export async function applyPlan(deps: RequestDeps, plan: Plan, options: ApplyOpt
       awsRequestId: ids.awsRequestId ?? ids.record?.awsRequestId ?? null,
       caseId: ids.record?.caseId ?? null,
     });
+    const record = (fields: RecordFields) => save(item, previous, fields);
+    /** Held back for a later run: recorded QUEUED (the item's earlier record, when it has one). */
+    const queue = async (kind: RequestKind, message: string): Promise<ItemResult> =>
+      result('queued', message, {
+        record: await record({
+          kind,
+          status: 'QUEUED',
+          awsRequestId: null,
+          caseId: null,
+          message,
+          fromValue: current,
+        }),
+      });
+    /** An item that no longer needs its queued request: the record is closed as CANCELLED. */
     const cancelQueued = async (message: string) => {
-      if (options.confirm && previous?.status === 'QUEUED') {
-        return save(item, previous, { ...fieldsOf(previous), status: 'CANCELLED', message });
-      }
-      return previous;
+      if (!options.confirm || previous?.status !== 'QUEUED') return previous;
+      const { kind, awsRequestId, caseId, fromValue } = previous;
+      return record({ kind, awsRequestId, caseId, fromValue, status: 'CANCELLED', message });
     };
+
+    const supportCase = async (): Promise<ItemResult> => {
+      if (!options.supportCases) {
+        return result(
+          'needs-case',
+          'not adjustable through the API: run apply with --support-cases to open an AWS Support case',
+        );
+      }
+      if (!options.confirm)
+        return result('would-open-case', `would open a Support case for ${item.desiredValue}`);
+      try {
+        const caseId = await openQuotaCase(deps.session.support(accountId), {
+          ...item,
+          accountId,
+          fromValue: current,
+          reason,
+        });
+        const opened = await record({
+          kind: 'support-case',
+          status: 'OPENED',
+          awsRequestId: null,
+          caseId,
+          message: `Support case ${caseId} opened for ${item.desiredValue}`,
+          fromValue: current,
+        });
+        return result('case-opened', `Support case ${caseId} opened`, { record: opened });
+      } catch (error) {
+        if (errorName(error) === 'CaseCreationLimitExceeded') {
+          return queue(
+            'support-case',
+            `queued: AWS Support's case creation limit was reached; run apply again later`,
+          );
+        }
+        const denied = isAccessDenied(error) || errorName(error) === 'SubscriptionRequiredException';
+        return result(
+          denied ? 'denied' : 'failed',
+          problemLine(error, { action: 'support:CreateCase', where, endpoint: deps.session.endpoint }),
+        );
+      }
+    };
+
+    const refusal = async (error: unknown): Promise<ItemResult> => {
+      const name = errorName(error);
+      if (name === 'ResourceAlreadyExistsException') {
+        return result('already-open', `AWS already has a request open for it: ${errorMessage(error)}`);
+      }
+      if (name === 'QuotaExceededException') {
+        if (/account/i.test(errorMessage(error))) accountFull = true;
+        else state.full = true;
+        return queue('increase', `queued: ${errorMessage(error)}; run apply again when open requests close`);
+      }
+      if (REFUSALS.includes(name))
+        return result('refused', `AWS refused it: ${name}: ${errorMessage(error)}`);
+      const problem = problemLine(error, {
+        action: 'servicequotas:RequestServiceQuotaIncrease',
+        where,
+        endpoint: deps.session.endpoint,
+      });
+      return result(isAccessDenied(error) ? 'denied' : 'failed', problem);
+    };
+
     const one = async (): Promise<ItemResult> => {
-      const where = `${accountId}:${item.region}`;
       if (current !== null && current >= item.desiredValue) {
         const message = `already ${current} in ${where} (wanted ${item.desiredValue})`;
-        const record = await cancelQueued(message);
-        return result('satisfied', message, { record });
+        return result('satisfied', message, { record: await cancelQueued(message) });
       }
       if (current !== item.destinationValue) {
         const message = `stale: ${quotaKey(item)} in ${where} is now ${current ?? 'unknown'}, the plan was made at ${item.destinationValue}; make a new plan with \`headroom replicate\``;
-        const record = await cancelQueued(message);
-        return result('stale', message, { record });
+        return result('stale', message, { record: await cancelQueued(message) });
       }
       if (previous && previous.status !== 'QUEUED' && previous.status !== 'CANCELLED') {
         return result('already-filed', `filed by this plan earlier (${previous.id}, ${previous.status})`, {
           record: previous,
         });
       }
-      if (item.action === 'support-case') return supportCase(item, previous, current, where);
+      if (item.action === 'support-case') return supportCase();
 
       const open = state.openByQuota.get(quotaKey(item));
       if (open) {
@@ -314,15 +394,7 @@ export async function applyPlan(deps: RequestDeps, plan: Plan, options: ApplyOpt
             ? `queued: ${caps.perAccount} requests open in account ${accountId}, AWS's cap; apply again when some close`
             : `queued: ${caps.perRegion} requests open in ${where}, AWS's cap per region; apply again when one closes`;
         if (!options.confirm) return result('would-queue', message, { record: previous });
-        const record = await save(item, previous, {
-          kind: 'increase',
-          status: 'QUEUED',
-          awsRequestId: null,
-          caseId: null,
-          message,
-          fromValue: current,
-        });
-        return result('queued', message, { record });
+        return queue('increase', message);
       }
       if (!options.confirm) {
         state.open++;
@@ -334,7 +406,7 @@ export async function applyPlan(deps: RequestDeps, plan: Plan, options: ApplyOpt
         state.open++;
         accountOpen++;
         const status: RequestStatus = awsStatusOf(filed);
-        const record = await save(item, previous, {
+        const saved = await record({
           kind: 'increase',
           status,
           awsRequestId: filed.Id ?? null,
@@ -344,116 +416,12 @@ export async function applyPlan(deps: RequestDeps, plan: Plan, options: ApplyOpt
         });
         return result(
           'filed',
-          `asked for ${item.desiredValue} (now ${current}); AWS request ${record.awsRequestId ?? '?'}`,
-          { record },
+          `asked for ${item.desiredValue} (now ${current}); AWS request ${saved.awsRequestId ?? '?'}`,
+          { record: saved },
         );
       } catch (error) {
-        return refusal(error, item, previous, current, where, state);
+        return refusal(error);
       }
-    };
-
-    const supportCase = async (
-      planned: PlanItem,
-      prior: QuotaRequestRecord | undefined,
-      value: number | null,
-      where: string,
-    ): Promise<ItemResult> => {
-      if (!options.supportCases) {
-        return result(
-          'needs-case',
-          'not adjustable through the API: run apply with --support-cases to open an AWS Support case',
-        );
-      }
-      if (!options.confirm)
-        return result('would-open-case', `would open a Support case for ${planned.desiredValue}`);
-      try {
-        const caseId = await openQuotaCase(deps.session.support(accountId), {
-          accountId,
-          region: planned.region,
-          serviceCode: planned.serviceCode,
-          serviceName: planned.serviceName,
-          quotaCode: planned.quotaCode,
-          quotaName: planned.quotaName,
-          fromValue: value,
-          desiredValue: planned.desiredValue,
-          reason,
-        });
-        const record = await save(planned, prior, {
-          kind: 'support-case',
-          status: 'OPENED',
-          awsRequestId: null,
-          caseId,
-          message: `Support case ${caseId} opened for ${planned.desiredValue}`,
-          fromValue: value,
-        });
-        return result('case-opened', `Support case ${caseId} opened`, { record });
-      } catch (error) {
-        if (errorName(error) === 'CaseCreationLimitExceeded') {
-          const message = `queued: AWS Support's case creation limit was reached; run apply again later`;
-          const record = await save(planned, prior, {
-            kind: 'support-case',
-            status: 'QUEUED',
-            awsRequestId: null,
-            caseId: null,
-            message,
-            fromValue: value,
-          });
-          return result('queued', message, { record });
-        }
-        const converted = toAwsError(error, {
-          action: 'support:CreateCase',
-          where,
-          endpoint: deps.session.endpoint,
-        });
-        const outcome: ItemOutcome =
-          isAccessDenied(error) || errorName(error) === 'SubscriptionRequiredException' ? 'denied' : 'failed';
-        return result(outcome, `${converted.message}${converted.hint ? `; ${converted.hint}` : ''}`);
-      }
-    };
-
-    const refusal = async (
-      error: unknown,
-      planned: PlanItem,
-      prior: QuotaRequestRecord | undefined,
-      value: number | null,
-      where: string,
-      region: RegionState,
-    ): Promise<ItemResult> => {
-      const name = errorName(error);
-      if (name === 'ResourceAlreadyExistsException') {
-        return result('already-open', `AWS already has a request open for it: ${errorMessage(error)}`);
-      }
-      if (name === 'QuotaExceededException') {
-        const account = /account/i.test(errorMessage(error));
-        if (account) accountFull = true;
-        else region.full = true;
-        const message = `queued: ${errorMessage(error)}; run apply again when open requests close`;
-        const record = await save(planned, prior, {
-          kind: 'increase',
-          status: 'QUEUED',
-          awsRequestId: null,
-          caseId: null,
-          message,
-          fromValue: value,
-        });
-        return result('queued', message, { record });
-      }
-      const converted = toAwsError(error, {
-        action: 'servicequotas:RequestServiceQuotaIncrease',
-        where,
-        endpoint: deps.session.endpoint,
-      });
-      if (isAccessDenied(error)) {
-        return result('denied', `${converted.message}${converted.hint ? `; ${converted.hint}` : ''}`);
-      }
-      if (
-        ['IllegalArgumentException', 'InvalidResourceStateException', 'NoSuchResourceException'].includes(
-          name,
-        )
-      ) {
-        return result('refused', `AWS refused it: ${name}: ${errorMessage(error)}`);
-      }
-      return result('failed', `${converted.message}${converted.hint ? `; ${converted.hint}` : ''}`);
     };
 
     const outcome = await one();
@@ -476,18 +444,5 @@ export async function applyPlan(deps: RequestDeps, plan: Plan, options: ApplyOpt
     dryRun: !options.confirm,
     items: results,
     callerArn,
-  };
-}
-
-function fieldsOf(
-  record: QuotaRequestRecord,
-): Pick<QuotaRequestRecord, 'kind' | 'status' | 'awsRequestId' | 'caseId' | 'message' | 'fromValue'> {
-  return {
-    kind: record.kind,
-    status: record.status,
-    awsRequestId: record.awsRequestId,
-    caseId: record.caseId,
-    message: record.message,
-    fromValue: record.fromValue,
   };
 }

@@ -7,8 +7,9 @@
  * final, or the timeout passes.
  */
 import type { RequestedServiceQuotaChange } from '@aws-sdk/client-service-quotas';
-import { toAwsError } from '../aws/errors.js';
-import { isFinal, isOpen, type QuotaRequestRecord, type RequestStatus } from '../domain/request.js';
+import { groupBy } from '../domain/collections.js';
+import { problemLine } from '../aws/errors.js';
+import { isFinal, OPEN_STATUSES, type QuotaRequestRecord, type RequestStatus } from '../domain/request.js';
 import { targetKey } from '../domain/target.js';
 import type { RequestDeps } from './apply.js';
 import { awsStatusOf, readRequests, resolvedCases } from './aws.js';
@@ -27,12 +28,9 @@ export interface RefreshResult {
   readonly warnings: readonly string[];
 }
 
-/** Whether AWS is still working on a recorded request (it can be refreshed). */
+/** Whether an open request is known to AWS by an id, so it can be refreshed. */
 function tracked(record: QuotaRequestRecord): boolean {
-  return (
-    isOpen(record.status) &&
-    (record.kind === 'support-case' ? record.caseId !== null : record.awsRequestId !== null)
-  );
+  return record.kind === 'support-case' ? record.caseId !== null : record.awsRequestId !== null;
 }
 
 function describe(request: RequestedServiceQuotaChange, status: RequestStatus): string {
@@ -63,7 +61,7 @@ export async function refreshRequests(
   options: { ids?: readonly string[]; now?: () => Date } = {},
 ): Promise<RefreshResult> {
   const now = options.now ?? (() => new Date());
-  const open = (await deps.store.listRequests({ statuses: ['PENDING', 'CASE_OPENED', 'OPENED'] })).filter(
+  const open = (await deps.store.listRequests({ statuses: OPEN_STATUSES })).filter(
     (r) =>
       tracked(r) &&
       (options.ids === undefined ||
@@ -95,11 +93,8 @@ export async function refreshRequests(
   };
 
   // Increase requests: one history read per target.
-  const byTarget = new Map<string, QuotaRequestRecord[]>();
-  for (const r of open.filter((r) => r.kind === 'increase')) {
-    byTarget.set(targetKey(r.target), [...(byTarget.get(targetKey(r.target)) ?? []), r]);
-  }
-  for (const records of byTarget.values()) {
+  const increases = open.filter((r) => r.kind === 'increase');
+  for (const records of groupBy(increases, (r) => targetKey(r.target)).values()) {
     const target = (records[0] as QuotaRequestRecord).target;
     let found: Map<string, RequestedServiceQuotaChange>;
     try {
@@ -108,12 +103,13 @@ export async function refreshRequests(
         records.map((r) => r.awsRequestId ?? ''),
       );
     } catch (error) {
-      const e = toAwsError(error, {
-        action: 'servicequotas:ListRequestedServiceQuotaChangeHistory',
-        where: targetKey(target),
-        endpoint,
-      });
-      warnings.push(`${e.message}${e.hint ? `; ${e.hint}` : ''}`);
+      warnings.push(
+        problemLine(error, {
+          action: 'servicequotas:ListRequestedServiceQuotaChangeHistory',
+          where: targetKey(target),
+          endpoint,
+        }),
+      );
       continue;
     }
     for (const record of records) {
@@ -133,11 +129,8 @@ export async function refreshRequests(
   }
 
   // Support cases: one DescribeCases per account.
-  const byAccount = new Map<string, QuotaRequestRecord[]>();
-  for (const r of open.filter((r) => r.kind === 'support-case')) {
-    byAccount.set(r.target.accountId, [...(byAccount.get(r.target.accountId) ?? []), r]);
-  }
-  for (const [accountId, records] of byAccount) {
+  const cases = open.filter((r) => r.kind === 'support-case');
+  for (const [accountId, records] of groupBy(cases, (r) => r.target.accountId)) {
     let resolved: Set<string>;
     try {
       resolved = await resolvedCases(
@@ -145,12 +138,9 @@ export async function refreshRequests(
         records.map((r) => r.caseId ?? ''),
       );
     } catch (error) {
-      const e = toAwsError(error, {
-        action: 'support:DescribeCases',
-        where: `account ${accountId}`,
-        endpoint,
-      });
-      warnings.push(`${e.message}${e.hint ? `; ${e.hint}` : ''}`);
+      warnings.push(
+        problemLine(error, { action: 'support:DescribeCases', where: `account ${accountId}`, endpoint }),
+      );
       continue;
     }
     for (const record of records) {
@@ -190,8 +180,7 @@ export async function watchRequests(deps: RequestDeps, options: WatchOptions): P
   const matches = (r: QuotaRequestRecord, ids: readonly string[]) =>
     ids.includes(r.id) || (r.awsRequestId !== null && ids.includes(r.awsRequestId));
   const followedIds =
-    options.ids ??
-    (await deps.store.listRequests({ statuses: ['PENDING', 'CASE_OPENED', 'OPENED'] })).map((r) => r.id);
+    options.ids ?? (await deps.store.listRequests({ statuses: OPEN_STATUSES })).map((r) => r.id);
   const current = async () => (await deps.store.listRequests()).filter((r) => matches(r, followedIds));
   for (;;) {
     const result = await refreshRequests(deps, {

@@ -5,7 +5,7 @@
  * accounts and catalog in world/saved-state.ts.
  */
 import type { RequestStatus } from './services/service-quotas/state.js';
-import type { CaseStatus } from './services/support/state.js';
+import type { Communication, SupportCase } from './services/support/state.js';
 
 export type ThrottleMode = 'aws' | 'off';
 
@@ -118,26 +118,11 @@ export interface SavedAppliedChange {
   readonly value: number;
 }
 
-export interface SavedCase {
-  readonly caseId: string;
-  readonly displayId: string;
+/** A Support case as saved: the case itself, with its account by id. */
+export type SavedCase = Readonly<Omit<SupportCase, 'account' | 'communications'>> & {
   readonly accountId: string;
-  readonly subject: string;
-  readonly serviceCode: string;
-  readonly categoryCode: string;
-  readonly severityCode: string;
-  readonly submittedBy: string;
-  readonly created: number;
-  readonly ccEmailAddresses: readonly string[];
-  readonly language: string;
-  readonly fromServiceQuotas: boolean;
-  readonly status: CaseStatus;
-  readonly communications: readonly {
-    readonly body: string;
-    readonly submittedBy: string;
-    readonly time: number;
-  }[];
-}
+  readonly communications: readonly Communication[];
+};
 
 export interface RequestTimings {
   /** PENDING → CASE_OPENED (or the outcome, without a case). Default 10 minutes. */

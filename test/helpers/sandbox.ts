@@ -4,7 +4,13 @@
  */
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import {
+  GetRequestedServiceQuotaChangeCommand,
+  GetServiceQuotaCommand,
+  type RequestedServiceQuotaChange,
+  type ServiceQuotasClient,
+} from '@aws-sdk/client-service-quotas';
+import type { AccountInfo, Sandbox } from '../../src/sandbox/index.js';
 
 export interface ClientSettings {
   region: string;
@@ -105,4 +111,73 @@ export function serviceQuotasRaw(
     },
     ...extra,
   });
+}
+
+/** The CloudWatch metric of EC2's Running On-Demand Standard vCPUs (L-1216C47A), as AWS/Usage names it. */
+export const EC2_VCPU_METRIC = {
+  Namespace: 'AWS/Usage',
+  MetricName: 'ResourceCount',
+  Dimensions: [
+    { Name: 'Class', Value: 'Standard/OnDemand' },
+    { Name: 'Resource', Value: 'vCPU' },
+    { Name: 'Service', Value: 'EC2' },
+    { Name: 'Type', Value: 'Resource' },
+  ],
+};
+
+/** A quota's applied value through GetServiceQuota, or NaN when it has none. */
+export async function currentValue(
+  sq: ServiceQuotasClient,
+  quota: { ServiceCode: string; QuotaCode: string },
+): Promise<number> {
+  const { Quota } = await sq.send(new GetServiceQuotaCommand(quota));
+  return Quota?.Value ?? Number.NaN;
+}
+
+/** An increase request through GetRequestedServiceQuotaChange. */
+export async function requestedQuota(
+  sq: ServiceQuotasClient,
+  id: string,
+): Promise<RequestedServiceQuotaChange> {
+  const { RequestedQuota } = await sq.send(new GetRequestedServiceQuotaChangeCommand({ RequestId: id }));
+  return RequestedQuota ?? {};
+}
+
+/** The sandbox's accounts by role: the management account and two members (production, staging). */
+export function sandboxAccounts(sandbox: Sandbox): {
+  management: AccountInfo;
+  production: AccountInfo;
+  staging: AccountInfo;
+} {
+  const accounts = sandbox.admin.accounts();
+  const management = accounts.find((a) => a.management);
+  const [production, staging] = accounts.filter((a) => !a.management);
+  if (!management || !production || !staging) throw new Error('the sandbox lacks its three accounts');
+  return { management, production, staging };
+}
+
+/**
+ * headroom.yaml for a sandbox: its endpoint, the management account as the base credentials'
+ * own, every member through OrganizationAccountAccessRole, and any further lines.
+ */
+export function sandboxConfig(
+  sandbox: Sandbox,
+  options: { regions: readonly string[]; services: readonly string[]; extra?: readonly string[] },
+): string {
+  const accounts = sandbox.admin.accounts();
+  return [
+    'aws:',
+    `  endpoint: ${sandbox.url}`,
+    'accounts:',
+    ...accounts.flatMap((a) => [
+      `  - id: '${a.id}'`,
+      `    name: ${a.name}`,
+      ...(a.management ? [] : [`    roleArn: arn:aws:iam::${a.id}:role/OrganizationAccountAccessRole`]),
+    ]),
+    `regions: [${options.regions.join(', ')}]`,
+    'services:',
+    `  include: [${options.services.join(', ')}]`,
+    ...(options.extra ?? []),
+    '',
+  ].join('\n');
 }

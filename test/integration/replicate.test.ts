@@ -19,10 +19,10 @@ import type { Plan } from '../../src/domain/plan.js';
 import type { QuotaRequestRecord } from '../../src/domain/request.js';
 import { refreshRequests, watchRequests } from '../../src/requests/track.js';
 import { type AccountInfo, type QuotaTableRow, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { sandboxAccounts, sandboxConfig } from '../helpers/sandbox.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
 const SERVICES = ['ec2', 'iam', 'lambda'];
-const MEMBER_ROLE = 'OrganizationAccountAccessRole';
 /** PENDING → CASE_OPENED after 10 minutes, decided 50 minutes later (the sandbox's defaults). */
 const DECIDED_AFTER_S = 60 * 60;
 
@@ -42,30 +42,17 @@ async function world(options: { perRegion?: number }): Promise<World> {
     throttle: 'aws',
     ...(options.perRegion === undefined ? {} : { requestCaps: { perRegion: options.perRegion } }),
   });
-  const accounts = sandbox.admin.accounts();
-  const management = accounts.find((a) => a.management);
-  const [production, staging] = accounts.filter((a) => !a.management);
-  if (!management || !production || !staging) throw new Error('the sandbox lacks its accounts');
+  const { management, production, staging } = sandboxAccounts(sandbox);
   const dir = await mkdtemp(join(tmpdir(), 'headroom-replicate-'));
-  const config = [
-    'aws:',
-    `  endpoint: ${sandbox.url}`,
-    'accounts:',
-    `  - id: '${management.id}'`,
-    `    name: ${management.name}`,
-    ...[production, staging].flatMap((a) => [
-      `  - id: '${a.id}'`,
-      `    name: ${a.name}`,
-      `    roleArn: arn:aws:iam::${a.id}:role/${MEMBER_ROLE}`,
-    ]),
-    `regions: [${REGIONS.join(', ')}]`,
-    'services:',
-    `  include: [${SERVICES.join(', ')}]`,
-    ...(options.perRegion === undefined ? [] : ['requests:', `  maxOpenPerRegion: ${options.perRegion}`]),
-    'aliases:',
-    `  prod-dr: ${production.name}:eu-west-1`,
-    '',
-  ].join('\n');
+  const config = sandboxConfig(sandbox, {
+    regions: REGIONS,
+    services: SERVICES,
+    extra: [
+      ...(options.perRegion === undefined ? [] : ['requests:', `  maxOpenPerRegion: ${options.perRegion}`]),
+      'aliases:',
+      `  prod-dr: ${production.name}:eu-west-1`,
+    ],
+  });
   await writeFile(join(dir, 'headroom.yaml'), config);
   await mkdir(join(dir, 'home'));
   // The base credentials are the management account's (the SDK's default chain reads them).

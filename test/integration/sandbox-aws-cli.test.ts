@@ -23,6 +23,7 @@ import {
   startHeadroomSandbox,
   stopAllSandboxes,
 } from '../helpers/aws-cli.js';
+import { EC2_VCPU_METRIC } from '../helpers/sandbox.js';
 
 interface ServiceQuota {
   ServiceCode: string;
@@ -113,12 +114,7 @@ function catalogCodes(serviceCode: string): string[] {
   return file.quotas.filter((q) => q.ServiceCode === serviceCode).map((q) => q.QuotaCode);
 }
 
-const EC2_VCPU_DIMENSIONS = [
-  { Name: 'Class', Value: 'Standard/OnDemand' },
-  { Name: 'Resource', Value: 'vCPU' },
-  { Name: 'Service', Value: 'EC2' },
-  { Name: 'Type', Value: 'Resource' },
-];
+const EC2_VCPU_DIMENSIONS = EC2_VCPU_METRIC.Dimensions;
 
 interface CliCase {
   readonly cli: AwsCli;

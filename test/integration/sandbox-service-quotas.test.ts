@@ -24,7 +24,6 @@ import {
   ListTagsForResourceCommand,
   PutServiceQuotaIncreaseRequestIntoTemplateCommand,
   RequestServiceQuotaIncreaseCommand,
-  type RequestedServiceQuotaChange,
   type ServiceQuota,
   ServiceQuotasClient,
   StartAutoManagementCommand,
@@ -43,7 +42,7 @@ import { DescribeCasesCommand, SupportClient } from '@aws-sdk/client-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { expectAwsError } from '../helpers/expect-aws-error.js';
-import { clientSettings } from '../helpers/sandbox.js';
+import { clientSettings, currentValue, requestedQuota } from '../helpers/sandbox.js';
 
 interface CatalogEntry {
   ServiceCode: string;
@@ -75,19 +74,6 @@ async function collect<T>(pages: AsyncIterable<T>): Promise<T[]> {
 
 function client(sandbox: Sandbox, options: { account?: number; region?: string } = {}): ServiceQuotasClient {
   return new ServiceQuotasClient(clientSettings(sandbox, { maxAttempts: 1, ...options }));
-}
-
-async function currentValue(
-  sq: ServiceQuotasClient,
-  quota: { ServiceCode: string; QuotaCode: string },
-): Promise<number> {
-  const { Quota } = await sq.send(new GetServiceQuotaCommand(quota));
-  return Quota?.Value ?? Number.NaN;
-}
-
-async function status(sq: ServiceQuotasClient, id: string): Promise<RequestedServiceQuotaChange> {
-  const { RequestedQuota } = await sq.send(new GetRequestedServiceQuotaChangeCommand({ RequestId: id }));
-  return RequestedQuota ?? {};
 }
 
 describe('listing quotas, with pages of 2', () => {
@@ -330,15 +316,15 @@ describe('increase requests', () => {
     const id = created?.Id ?? '';
 
     sandbox.admin.advanceClock(9 * MINUTES);
-    expect((await status(sq, id)).Status).toBe('PENDING');
+    expect((await requestedQuota(sq, id)).Status).toBe('PENDING');
     sandbox.admin.advanceClock(2 * MINUTES);
-    const opened = await status(sq, id);
+    const opened = await requestedQuota(sq, id);
     expect(opened.Status).toBe('CASE_OPENED');
     expect(opened.CaseId).toMatch(/^case-/);
     expect(await currentValue(sq, VPCS_PER_REGION)).toBe(before);
 
     sandbox.admin.advanceClock(50 * MINUTES);
-    const approved = await status(sq, id);
+    const approved = await requestedQuota(sq, id);
     expect(approved.Status).toBe('APPROVED');
     expect(approved.LastUpdated?.getTime()).toBeGreaterThan(approved.Created?.getTime() ?? 0);
     expect(await currentValue(sq, VPCS_PER_REGION)).toBe(desired);
@@ -434,7 +420,7 @@ describe('increase requests', () => {
       new RequestServiceQuotaIncreaseCommand({ ...INTERNET_GATEWAYS, DesiredValue: current * 10 + 1 }),
     );
     sandbox.admin.advanceClock(61 * MINUTES);
-    expect((await status(west, RequestedQuota?.Id ?? '')).Status).toBe('DENIED');
+    expect((await requestedQuota(west, RequestedQuota?.Id ?? '')).Status).toBe('DENIED');
     expect(await currentValue(west, INTERNET_GATEWAYS)).toBe(current);
   });
 
@@ -457,9 +443,9 @@ describe('increase requests', () => {
       }),
     );
     sandbox.admin.advanceClock(11 * MINUTES);
-    expect((await status(sq2, small.RequestedQuota?.Id ?? '')).Status).toBe('APPROVED');
-    expect((await status(sq2, small.RequestedQuota?.Id ?? '')).CaseId).toBeUndefined();
-    expect((await status(sq2, large.RequestedQuota?.Id ?? '')).Status).toBe('NOT_APPROVED');
+    expect((await requestedQuota(sq2, small.RequestedQuota?.Id ?? '')).Status).toBe('APPROVED');
+    expect((await requestedQuota(sq2, small.RequestedQuota?.Id ?? '')).CaseId).toBeUndefined();
+    expect((await requestedQuota(sq2, large.RequestedQuota?.Id ?? '')).Status).toBe('NOT_APPROVED');
     expect(await currentValue(sq2, INTERNET_GATEWAYS)).toBe(igw + 1);
 
     const vpcs = await currentValue(sq2, VPCS_PER_REGION);
@@ -472,7 +458,7 @@ describe('increase requests', () => {
     );
     const id = pending.RequestedQuota?.Id ?? '';
     await sq2.send(new CreateSupportCaseCommand({ RequestId: id }));
-    const opened = await status(sq2, id);
+    const opened = await requestedQuota(sq2, id);
     expect(opened.Status).toBe('CASE_OPENED');
     expect(opened.CaseId).toMatch(/^case-/);
     await expectAwsError(
@@ -491,7 +477,7 @@ describe('increase requests', () => {
       404,
     );
     sandbox.admin.advanceClock(51 * MINUTES);
-    expect((await status(sq2, id)).Status).toBe('APPROVED');
+    expect((await requestedQuota(sq2, id)).Status).toBe('APPROVED');
   });
 
   it('lists request history newest first, paginated, filtered by service, status and quota', async () => {
@@ -556,7 +542,7 @@ describe('increase requests', () => {
     expect(await currentValue(client(sandbox, { account: 1, region: 'eu-west-1' }), roles)).toBe(
       before + 100,
     );
-    expect((await status(east, RequestedQuota?.Id ?? '')).Status).toBe('APPROVED');
+    expect((await requestedQuota(east, RequestedQuota?.Id ?? '')).Status).toBe('APPROVED');
   });
 });
 

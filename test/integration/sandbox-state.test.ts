@@ -5,8 +5,6 @@
  */
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import {
-  GetRequestedServiceQuotaChangeCommand,
-  GetServiceQuotaCommand,
   RequestServiceQuotaIncreaseCommand,
   type RequestedServiceQuotaChange,
   ServiceQuotasClient,
@@ -28,7 +26,7 @@ import {
   startSandbox,
 } from '../../src/sandbox/index.js';
 import { expectAwsError } from '../helpers/expect-aws-error.js';
-import { clientSettings } from '../helpers/sandbox.js';
+import { clientSettings, currentValue, requestedQuota, EC2_VCPU_METRIC } from '../helpers/sandbox.js';
 
 const EC2_VCPU = { ServiceCode: 'ec2', QuotaCode: 'L-1216C47A' };
 const IAM_ROLES = { ServiceCode: 'iam', QuotaCode: 'L-FE177D64' };
@@ -44,19 +42,6 @@ function serviceQuotas(sandbox: Sandbox, region = 'us-east-1'): ServiceQuotasCli
 
 function support(sandbox: Sandbox): SupportClient {
   return new SupportClient(clientSettings(sandbox, { maxAttempts: 1 }));
-}
-
-async function currentValue(
-  sq: ServiceQuotasClient,
-  quota: { ServiceCode: string; QuotaCode: string },
-): Promise<number> {
-  const { Quota } = await sq.send(new GetServiceQuotaCommand(quota));
-  return Quota?.Value ?? Number.NaN;
-}
-
-async function requested(sq: ServiceQuotasClient, id: string): Promise<RequestedServiceQuotaChange> {
-  const { RequestedQuota } = await sq.send(new GetRequestedServiceQuotaChangeCommand({ RequestId: id }));
-  return RequestedQuota ?? {};
 }
 
 async function history(sq: ServiceQuotasClient): Promise<RequestedServiceQuotaChange[]> {
@@ -87,16 +72,7 @@ async function quotaSeries(sandbox: Sandbox, from: number, to: number): Promise<
         {
           Id: 'm1',
           MetricStat: {
-            Metric: {
-              Namespace: 'AWS/Usage',
-              MetricName: 'ResourceCount',
-              Dimensions: [
-                { Name: 'Class', Value: 'Standard/OnDemand' },
-                { Name: 'Resource', Value: 'vCPU' },
-                { Name: 'Service', Value: 'EC2' },
-                { Name: 'Type', Value: 'Resource' },
-              ],
-            },
+            Metric: EC2_VCPU_METRIC,
             Period: 60,
             Stat: 'Maximum',
           },
@@ -162,7 +138,7 @@ async function firstRun(): Promise<FirstRun> {
       global: global.RequestedQuota?.Id ?? '',
       pending: pending.RequestedQuota?.Id ?? '',
     };
-    const statuses = await Promise.all(Object.values(ids).map((id) => requested(east, id)));
+    const statuses = await Promise.all(Object.values(ids).map((id) => requestedQuota(east, id)));
     // Whole minutes from before the requests to after the approvals, all in the past of both sandboxes.
     const window = {
       from: Math.floor(filedAt / MINUTE_MS) * MINUTE_MS - 30 * MINUTE_MS,
@@ -229,11 +205,13 @@ describe('a sandbox started from the state another one saved', () => {
   });
 
   it('shows the same requests, with their statuses, one by one and in the history', async () => {
-    const statuses = await Promise.all(Object.values(first.ids).map((id) => requested(east, id)));
+    const statuses = await Promise.all(Object.values(first.ids).map((id) => requestedQuota(east, id)));
     expect(statuses).toEqual(first.statuses);
     expect(statuses.map((r) => r.Status)).toEqual(['APPROVED', 'APPROVED', 'PENDING']);
     expect(await history(east)).toEqual(first.history);
-    expect((await requested(serviceQuotas(sandbox, 'eu-west-1'), first.ids.global)).Status).toBe('APPROVED');
+    expect((await requestedQuota(serviceQuotas(sandbox, 'eu-west-1'), first.ids.global)).Status).toBe(
+      'APPROVED',
+    );
   });
 
   it('applies the approved values, regional and global, with their history for SERVICE_QUOTA()', async () => {
@@ -295,24 +273,24 @@ describe('a sandbox started from the state another one saved', () => {
   it('moves the PENDING request on with the clock, then applies its value', async () => {
     const { ids, values } = first;
     sandbox.admin.advanceClock(11 * MINUTES);
-    const opened = await requested(east, ids.pending);
+    const opened = await requestedQuota(east, ids.pending);
     expect(opened.Status).toBe('CASE_OPENED');
     expect(opened.CaseId).toMatch(/^case-/);
     expect(first.state.cases.map((c) => c.caseId)).not.toContain(opened.CaseId);
     expect(await currentValue(east, INTERNET_GATEWAYS)).toBe(values.igwBefore);
 
     sandbox.admin.advanceClock(50 * MINUTES);
-    const approved = await requested(east, ids.pending);
+    const approved = await requestedQuota(east, ids.pending);
     expect(approved.Status).toBe('APPROVED');
     expect(await currentValue(east, INTERNET_GATEWAYS)).toBe(values.igwBefore + 1);
     // The requests approved in the first sandbox are as they were.
-    expect(await requested(east, ids.approved)).toEqual(first.statuses[0]);
+    expect(await requestedQuota(east, ids.approved)).toEqual(first.statuses[0]);
   });
 
   it('goes back to the saved state on reset', async () => {
     sandbox.admin.reset();
     expect(timeless(sandbox.admin.exportState())).toEqual(timeless(first.state));
-    expect((await requested(east, first.ids.pending)).Status).toBe('PENDING');
+    expect((await requestedQuota(east, first.ids.pending)).Status).toBe('PENDING');
     expect(await currentValue(east, INTERNET_GATEWAYS)).toBe(first.values.igwBefore);
   });
 });

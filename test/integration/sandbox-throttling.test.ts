@@ -18,7 +18,7 @@ import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { clientSettings } from '../helpers/sandbox.js';
+import { clientSettings, EC2_VCPU_METRIC } from '../helpers/sandbox.js';
 
 interface Outcome {
   ok: boolean;
@@ -62,16 +62,7 @@ const metricQuery = {
     {
       Id: 'm1',
       MetricStat: {
-        Metric: {
-          Namespace: 'AWS/Usage',
-          MetricName: 'ResourceCount',
-          Dimensions: [
-            { Name: 'Class', Value: 'Standard/OnDemand' },
-            { Name: 'Resource', Value: 'vCPU' },
-            { Name: 'Service', Value: 'EC2' },
-            { Name: 'Type', Value: 'Resource' },
-          ],
-        },
+        Metric: EC2_VCPU_METRIC,
         Period: 300,
         Stat: 'Maximum',
       },

@@ -2,7 +2,6 @@
  * `headroom compare SRC DST`, `headroom replicate SRC DST` and `headroom fleet`: printing what
  * src/app/compare.ts works out.
  */
-import { rename, writeFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import {
   type CompareResult,
@@ -21,7 +20,15 @@ import { renderCsv, renderJson } from '../output/csv.js';
 import { renderMarkdownTable } from '../output/markdown.js';
 import { createProgress } from '../output/progress.js';
 import { type Column, renderBar, renderTable } from '../output/table.js';
-import { collectList, formatAge, formatNumber, formatPercent, withContext, write } from './shared.js';
+import {
+  collectList,
+  formatAge,
+  writeFileWhole,
+  formatNumber,
+  formatPercent,
+  withContext,
+  write,
+} from './shared.js';
 
 type CompareFormat = 'table' | 'json' | 'csv' | 'markdown';
 const COMPARE_FORMATS: readonly CompareFormat[] = ['table', 'json', 'csv', 'markdown'];
@@ -221,13 +228,6 @@ interface FleetFlags {
   refresh: boolean;
 }
 
-/** Writes a file whole or not at all: a temporary file beside it, then a rename. */
-async function writeWhole(path: string, text: string): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, text, { flag: 'wx' });
-  await rename(temporary, path);
-}
-
 function planSummary(plan: Plan, out: string | undefined): string {
   const increases = plan.items.filter((i) => i.action === 'request-increase');
   const cases = plan.items.filter((i) => i.action === 'support-case');
@@ -408,7 +408,7 @@ export function registerCompare(program: Command): void {
         if (flags.out === undefined) {
           write(renderJson(plan));
         } else {
-          await writeWhole(flags.out, renderJson(plan));
+          await writeFileWhole(flags.out, renderJson(plan));
           write(planSummary(plan, flags.out));
         }
         warn(result.warnings);

@@ -8,6 +8,7 @@ import type { Context } from '../../app/context.js';
 import { parseDuration } from '../../config/duration.js';
 import { IncompleteError } from '../../domain/errors.js';
 import {
+  isOpen,
   isRequestStatus,
   type QuotaRequestRecord,
   REQUEST_STATUSES,
@@ -40,6 +41,20 @@ function statusList(value: string, previous: RequestStatus[] = []): RequestStatu
 }
 
 const DEFAULT_INTERVAL = '30s';
+
+/** `--timeout` of the commands that wait for requests. */
+function timeoutOption(prefix = ''): Option {
+  return new Option('--timeout <duration>', `${prefix}give up after this long (e.g. 30m)`).argParser(
+    duration,
+  );
+}
+
+/** `--interval` of the commands that wait for requests. */
+function intervalOption(prefix = ''): Option {
+  return new Option('--interval <duration>', `${prefix}time between status reads`)
+    .argParser(duration)
+    .default(duration(DEFAULT_INTERVAL), DEFAULT_INTERVAL);
+}
 
 // ---- apply ----------------------------------------------------------------------------------
 
@@ -180,9 +195,7 @@ async function follow(
 }
 
 function timedOut(result: WatchResult, timeoutMs: number | undefined): never {
-  const open = result.requests.filter(
-    (r) => r.status === 'PENDING' || r.status === 'CASE_OPENED' || r.status === 'OPENED',
-  );
+  const open = result.requests.filter((r) => isOpen(r.status));
   throw new IncompleteError(
     'HR_REQUESTS_TIMEOUT',
     `${open.length} request${open.length === 1 ? ' is' : 's are'} still open after ${Math.round((timeoutMs ?? 0) / 1000)} s: ${open.map((r) => `${r.id} (${r.status})`).join(', ')}`,
@@ -210,14 +223,9 @@ export function registerRequests(program: Command): void {
     .option('--support-cases', 'open AWS Support cases for the quotas the API cannot raise', false)
     .option('--reason <text>', "why (recorded on each request; default: the plan's reason)")
     .addOption(formatOption())
-    .option('--wait', 'then follow what was filed until each request is final', false)
-    .option('--timeout <duration>', 'with --wait: give up after this long (e.g. 30m)', duration)
-    .option(
-      '--interval <duration>',
-      'with --wait: time between status reads',
-      duration,
-      duration(DEFAULT_INTERVAL),
-    )
+    .addOption(new Option('--wait', 'then follow what was filed until each request is final').default(false))
+    .addOption(timeoutOption('with --wait: '))
+    .addOption(intervalOption('with --wait: '))
     .action(async (file: string, flags: ApplyFlags, command: Command) => {
       await withContext(command, async (ctx) => {
         const { plan, result } = await applyPlanFile(ctx, file, {
@@ -287,14 +295,9 @@ export function registerRequests(program: Command): void {
     .option('--plan <id>', 'only requests from this plan')
     .option('--no-refresh', 'show what is recorded without asking AWS')
     .addOption(formatOption())
-    .option('--wait', 'refresh until every open request is final', false)
-    .option('--timeout <duration>', 'with --wait: give up after this long (e.g. 30m)', duration)
-    .option(
-      '--interval <duration>',
-      'with --wait: time between status reads',
-      duration,
-      duration(DEFAULT_INTERVAL),
-    )
+    .addOption(new Option('--wait', 'refresh until every open request is final').default(false))
+    .addOption(timeoutOption('with --wait: '))
+    .addOption(intervalOption('with --wait: '))
     .action(async (flags: ListFlags, command: Command) => {
       await withContext(command, async (ctx) => {
         let target;
@@ -379,8 +382,8 @@ export function registerRequests(program: Command): void {
     .command('watch')
     .description('follow requests (all open ones, or the given ids) until each reaches a final status')
     .argument('[ID...]', "headroom's ids (hr-…) or AWS's request ids")
-    .option('--timeout <duration>', 'give up after this long (e.g. 30m)', duration)
-    .option('--interval <duration>', 'time between status reads', duration, duration(DEFAULT_INTERVAL))
+    .addOption(timeoutOption())
+    .addOption(intervalOption())
     .addOption(formatOption())
     .action(
       async (

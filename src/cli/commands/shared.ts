@@ -34,7 +34,7 @@ export function collectList(value: string, previous: string[] = []): string[] {
 }
 
 /** Where the embedded sandbox keeps what changed in it (requests, approvals, cases, its clock). */
-export const EMBEDDED_STATE_FILE = 'sandbox-state.json';
+const EMBEDDED_STATE_FILE = 'sandbox-state.json';
 
 async function readState(file: string): Promise<SandboxState | undefined> {
   try {
@@ -76,13 +76,18 @@ async function startEmbedded(home: string): Promise<EmbeddedAws> {
     regions: info.regions,
     accounts: running.admin.accounts(),
     close: async () => {
-      const temporary = `${file}.${process.pid}.tmp`;
       await mkdir(home, { recursive: true });
-      await writeFile(temporary, JSON.stringify(running.admin.exportState()));
-      await rename(temporary, file);
+      await writeFileWhole(file, JSON.stringify(running.admin.exportState()));
       await running.close();
     },
   };
+}
+
+/** Writes a file whole or not at all: a temporary file beside it, then a rename. */
+export async function writeFileWhole(path: string, text: string): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, text, { flag: 'wx' });
+  await rename(temporary, path);
 }
 
 /** Opens a context for a command, runs it, and always closes it (logs flushed, store closed). */
