@@ -17,10 +17,10 @@ import {
   type ProcessResult,
   runProgram,
 } from '../helpers/aws-cli.js';
+import { sandboxAccounts, sandboxConfig } from '../helpers/sandbox.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
 const SERVICES = ['ec2', 'iam'];
-const MEMBER_ROLE = 'OrganizationAccountAccessRole';
 
 let sandbox: Sandbox;
 let dir: string;
@@ -30,34 +30,13 @@ let staging: AccountInfo;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ accounts: 3, regions: REGIONS, throttle: 'aws' });
-  const accounts = sandbox.admin.accounts();
-  const [first, second] = accounts.filter((a) => !a.management);
-  const found = accounts.find((a) => a.management);
-  if (!found || !first || !second) throw new Error('the sandbox lacks its accounts');
-  management = found;
-  production = first;
-  staging = second;
+  ({ management, production, staging } = sandboxAccounts(sandbox));
   dir = await mkdtemp(join(tmpdir(), 'headroom-cli-replicate-'));
   await mkdir(join(dir, 'home'));
   await writeFile(join(dir, 'aws-config'), '');
   await writeFile(
     join(dir, 'headroom.yaml'),
-    [
-      'aws:',
-      `  endpoint: ${sandbox.url}`,
-      'accounts:',
-      `  - id: '${management.id}'`,
-      `    name: ${management.name}`,
-      ...[production, staging].flatMap((a) => [
-        `  - id: '${a.id}'`,
-        `    name: ${a.name}`,
-        `    roleArn: arn:aws:iam::${a.id}:role/${MEMBER_ROLE}`,
-      ]),
-      `regions: [${REGIONS.join(', ')}]`,
-      'services:',
-      `  include: [${SERVICES.join(', ')}]`,
-      '',
-    ].join('\n'),
+    sandboxConfig(sandbox, { regions: REGIONS, services: SERVICES }),
   );
 });
 
@@ -255,7 +234,7 @@ describe('compare, replicate, apply and watch from the command line', () => {
       open.every((r) => r.requestedBy === 'ci-job-42' && r.reason === 'DR parity' && r.planId === plan.id),
     ).toBe(true);
 
-    // Watch in the background while the sandbox clock moves on ten minutes at a time.
+    // Watch in the background while the sandbox clock moves on.
     const watching = headroom([
       'requests',
       'watch',
@@ -266,7 +245,16 @@ describe('compare, replicate, apply and watch from the command line', () => {
       '--format',
       'json',
     ]);
-    const ticker = setInterval(() => sandbox.admin.advanceClock(600), 150);
+    // Ten minutes on only after each of watch's status reads, so every state is seen however
+    // slowly the child process starts or polls on a loaded machine.
+    const reads = () => sandbox.admin.callTotal({ operation: 'ListRequestedServiceQuotaChangeHistory' });
+    let seenReads = reads();
+    const ticker = setInterval(() => {
+      const now = reads();
+      if (now === seenReads) return;
+      seenReads = now;
+      sandbox.admin.advanceClock(600);
+    }, 20);
     const watched = await watching.finally(() => {
       clearInterval(ticker);
     });
