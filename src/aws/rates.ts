@@ -5,7 +5,10 @@
  *
  * Sources: Service Quotas user guide, "Service Quotas values" (List* 10/s + 10, Get* 5/s + 5,
  * RequestServiceQuotaIncrease 3/s + 3); CloudWatch quotas (GetMetricData 50/s, L-5E141212,
- * adjustable); STS and Organizations publish no rate, the values below are assumed.
+ * adjustable); EC2 API throttling (non-mutating actions: a bucket of 100 refilled at 20 per
+ * second); Route 53 API quotas (5 requests per second per account). STS, Organizations, Elastic
+ * Load Balancing, ElastiCache, EKS, CloudFront and SageMaker publish no rate for the calls headroom
+ * makes: the values below are assumed, low enough to be safe.
  */
 export interface Rate {
   readonly perSecond: number;
@@ -42,6 +45,37 @@ export const AWS_RATES: Readonly<Record<string, Readonly<Record<string, Rate>>>>
     AssumeRole: rate(100, 0),
     GetCallerIdentity: rate(100, 0),
   },
+  // Assumed.
+  organizations: { ListAccounts: rate(10, 10), DescribeOrganization: rate(10, 10) },
+  ec2: Object.fromEntries(
+    [
+      'DescribeRegions',
+      'DescribeInstances',
+      'DescribeInstanceTypes',
+      'DescribeAddresses',
+      'DescribeVolumes',
+      'DescribeSnapshots',
+    ].map((operation) => [operation, rate(20, 80)]),
+  ),
+  route53: {
+    ListHostedZones: rate(5, 0),
+    ListHealthChecks: rate(5, 0),
+    ListResourceRecordSets: rate(5, 0),
+    GetHostedZoneCount: rate(5, 0),
+  },
+};
+
+/** Every other operation of these services (all assumed): 10 per second with a burst of 10. */
+export const SERVICE_RATES: Readonly<Record<string, Rate>> = {
+  elasticloadbalancing: rate(10, 10),
+  elb: rate(10, 10),
+  elasticache: rate(10, 10),
+  eks: rate(10, 10),
+  cloudfront: rate(10, 10),
+  sagemaker: rate(10, 10),
+  organizations: rate(10, 10),
+  ec2: rate(20, 80),
+  route53: rate(5, 0),
 };
 
 /** Operations with no known rate fall back to Service Quotas' Get* rate: slow but never wrong. */
@@ -56,6 +90,6 @@ export const PACING_MARGIN = 0.95;
 
 /** The rate headroom paces an operation at: AWS's, with the margin, the burst one smaller. */
 export function pacedRate(service: string, operation: string): Rate {
-  const aws = AWS_RATES[service]?.[operation] ?? FALLBACK_RATE;
+  const aws = AWS_RATES[service]?.[operation] ?? SERVICE_RATES[service] ?? FALLBACK_RATE;
   return { perSecond: aws.perSecond * PACING_MARGIN, burst: Math.max(0, aws.burst - 1) };
 }

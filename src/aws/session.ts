@@ -12,7 +12,16 @@
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { EKSClient } from '@aws-sdk/client-eks';
+import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { SupportClient } from '@aws-sdk/client-support';
@@ -79,7 +88,20 @@ interface ClientConfig {
   requestHandler: NodeHttpHandler;
 }
 
-type AnyClient = ServiceQuotasClient | CloudWatchClient | STSClient | SupportClient;
+type AnyClient =
+  | ServiceQuotasClient
+  | CloudWatchClient
+  | STSClient
+  | SupportClient
+  | OrganizationsClient
+  | EC2Client
+  | ElasticLoadBalancingV2Client
+  | ElasticLoadBalancingClient
+  | ElastiCacheClient
+  | EKSClient
+  | Route53Client
+  | CloudFrontClient
+  | SageMakerClient;
 
 export class AwsSession {
   readonly stats = new CallStats();
@@ -123,6 +145,66 @@ export class AwsSession {
   /** The CloudWatch client of a target. */
   cloudWatch(target: Target): CloudWatchClient {
     return this.#client('monitoring', target, (config) => new CloudWatchClient(config));
+  }
+
+  /** The EC2 client of a target (instances, Elastic IPs, EBS volumes and snapshots, regions). */
+  ec2(target: Target): EC2Client {
+    return this.#client('ec2', target, (config) => new EC2Client(config));
+  }
+
+  /** The Elastic Load Balancing v2 client of a target (Application and Network Load Balancers). */
+  elbv2(target: Target): ElasticLoadBalancingV2Client {
+    return this.#client('elasticloadbalancing', target, (config) => new ElasticLoadBalancingV2Client(config));
+  }
+
+  /**
+   * The Classic Load Balancer client of a target (ELB API 2012-06-01; it signs as
+   * elasticloadbalancing like v2, and is paced and counted apart as `elb`).
+   */
+  elb(target: Target): ElasticLoadBalancingClient {
+    return this.#client('elb', target, (config) => new ElasticLoadBalancingClient(config));
+  }
+
+  elastiCache(target: Target): ElastiCacheClient {
+    return this.#client('elasticache', target, (config) => new ElastiCacheClient(config));
+  }
+
+  eks(target: Target): EKSClient {
+    return this.#client('eks', target, (config) => new EKSClient(config));
+  }
+
+  sageMaker(target: Target): SageMakerClient {
+    return this.#client('sagemaker', target, (config) => new SageMakerClient(config));
+  }
+
+  /** The Route 53 client of an account (a global service, reached in us-east-1). */
+  route53(accountId: string): Route53Client {
+    return this.#client(
+      'route53',
+      { accountId, region: GLOBAL_QUOTA_HOME_REGION },
+      (config) => new Route53Client(config),
+    );
+  }
+
+  /** The CloudFront client of an account (a global service, reached in us-east-1). */
+  cloudFront(accountId: string): CloudFrontClient {
+    return this.#client(
+      'cloudfront',
+      { accountId, region: GLOBAL_QUOTA_HOME_REGION },
+      (config) => new CloudFrontClient(config),
+    );
+  }
+
+  /**
+   * The Organizations client of an account (the management or a delegated administrator account;
+   * Organizations' API lives in us-east-1).
+   */
+  organizations(accountId: string): OrganizationsClient {
+    return this.#client(
+      'organizations',
+      { accountId, region: GLOBAL_QUOTA_HOME_REGION },
+      (config) => new OrganizationsClient(config),
+    );
   }
 
   /** Who the base credentials are: the account used when the config names none. */

@@ -57,6 +57,21 @@ export interface SweepOptions {
 
 export type Freshness = 'fetched' | 'cached' | 'failed';
 
+/**
+ * How one collector did on one target in this sweep (node_exporter's per-collector success and
+ * duration): `limits` (Service Quotas), `usage` (CloudWatch or the utilization report), or a usage
+ * counter by its id (`ec2`, `elasticloadbalancing`…). A collector served from the cache is not listed.
+ */
+export interface CollectorOutcome {
+  readonly collector: string;
+  readonly success: boolean;
+  readonly durationMs: number;
+  /** When it finished. */
+  readonly at: Date;
+  /** The first failure, when it failed. */
+  readonly error?: CollectError | undefined;
+}
+
 export interface TargetResult {
   readonly target: Target;
   readonly limits: Freshness;
@@ -66,6 +81,8 @@ export interface TargetResult {
   readonly sampleCount: number;
   readonly complete: boolean;
   readonly errors: readonly CollectError[];
+  /** The collectors that ran against AWS for this target. */
+  readonly collectors: readonly CollectorOutcome[];
 }
 
 export interface SweepResult {
@@ -197,6 +214,16 @@ export async function sweep(session: AwsSession, store: Store, options: SweepOpt
   const one = async ({ target }: SweepTarget): Promise<TargetResult> => {
     const key = targetKey(target);
     const errors: CollectError[] = [];
+    const collectors: CollectorOutcome[] = [];
+    const outcome = (collector: string, started: number, failures: readonly CollectError[]): void => {
+      collectors.push({
+        collector,
+        success: failures.length === 0,
+        durationMs: performance.now() - started,
+        at: now(),
+        error: failures[0],
+      });
+    };
     let limits: Freshness = 'failed';
     let quotas: readonly Quota[] = [];
     let complete = false;
@@ -212,6 +239,7 @@ export async function sweep(session: AwsSession, store: Store, options: SweepOpt
       quotas = previous.quotas;
       complete = true;
     } else {
+      const started = performance.now();
       try {
         const defaults = await defaultsFor(target);
         const read = await readTargetLimits(session.serviceQuotas(target), target, defaults, {
@@ -227,6 +255,7 @@ export async function sweep(session: AwsSession, store: Store, options: SweepOpt
         complete = snapshot.complete;
         errors.push(...read.errors);
         warnEach(logger, key, 'partial limits', read.errors);
+        outcome('limits', started, read.errors);
       } catch (error) {
         const failed: CollectError =
           error instanceof RecordedFailure
@@ -234,6 +263,7 @@ export async function sweep(session: AwsSession, store: Store, options: SweepOpt
             : failure('target', error, 'servicequotas:ListServices', target, session.endpoint);
         errors.push(failed);
         warnEach(logger, key, 'limits failed', [failed]);
+        outcome('limits', started, [failed]);
         if (previous) quotas = previous.quotas;
       }
     }
@@ -250,6 +280,7 @@ export async function sweep(session: AwsSession, store: Store, options: SweepOpt
         usageSource = previousUsage.source;
         sampleCount = previousUsage.samples.length;
       } else {
+        const started = performance.now();
         try {
           const snapshot = await readUsage(session, target, watched, options, reportUnavailable, now);
           await store.saveUsageSnapshot(snapshot);
@@ -258,6 +289,7 @@ export async function sweep(session: AwsSession, store: Store, options: SweepOpt
           sampleCount = snapshot.samples.length;
           errors.push(...snapshot.errors);
           warnEach(logger, key, 'partial usage', snapshot.errors);
+          outcome('usage', started, snapshot.errors);
           complete &&= snapshot.complete;
         } catch (error) {
           usage = 'failed';
@@ -265,6 +297,7 @@ export async function sweep(session: AwsSession, store: Store, options: SweepOpt
           const failed = failure('usage', error, 'usage', target, session.endpoint);
           errors.push(failed);
           warnEach(logger, key, 'usage failed', [failed]);
+          outcome('usage', started, [failed]);
         }
       }
     }
@@ -277,6 +310,7 @@ export async function sweep(session: AwsSession, store: Store, options: SweepOpt
       sampleCount,
       complete: complete && limits !== 'failed',
       errors,
+      collectors,
     };
     options.onTarget?.(result);
     return result;

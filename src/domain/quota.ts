@@ -107,6 +107,13 @@ export interface LimitSnapshot {
  */
 export type UsageSource = 'cloudwatch' | 'utilization-report';
 
+/**
+ * Where one sample came from: the snapshot's source, or `counter` when a usage counter
+ * (src/services/) counted the resources itself because AWS gives no usage metric for the quota,
+ * or gave no value, or the quota applies per resource.
+ */
+export type SampleSource = UsageSource | 'counter';
+
 /** The usage of one quota over a window: its peak, normalised to the quota's period for rates. */
 export interface UsageSample {
   readonly serviceCode: string;
@@ -114,6 +121,13 @@ export interface UsageSample {
   readonly value: number;
   /** The time of the peak value, when the source gives one. */
   readonly observedAt: Date | null;
+  /**
+   * The resource the usage is of, for quotas that apply per resource (listeners per load balancer:
+   * the load balancer's ARN or name); absent for the quota as a whole.
+   */
+  readonly resource?: string | undefined;
+  /** Absent: the snapshot's source. */
+  readonly source?: SampleSource | undefined;
 }
 
 /** Every usage sample of a target read in one go, with the source chosen and what failed. */

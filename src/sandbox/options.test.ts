@@ -238,13 +238,13 @@ describe('resolveSandboxOptions', () => {
       'a denial that is not an object',
       { denials: untyped(['ListServiceQuotas']) },
       'denials[0]',
-      "must be an object with any of account, region, operation or serviceCode, got 'ListServiceQuotas'",
+      "must be an object with any of account, region, operation, serviceCode or resource, got 'ListServiceQuotas'",
     ],
     [
       'a denial with an unknown field',
       { denials: untyped([{}, { action: 'ListServiceQuotas' }]) },
       'denials[1].action',
-      'is not a field of a rule: use account, region, operation or serviceCode',
+      'is not a field of a rule: use account, region, operation, serviceCode or resource',
     ],
     [
       'a denial with a number for an operation',

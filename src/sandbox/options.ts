@@ -212,6 +212,11 @@ export interface Denial {
   operation?: string;
   /** The request's `ServiceCode` member (Service Quotas), e.g. ec2. */
   serviceCode?: string;
+  /**
+   * The resource the call names (the operation's resource member), e.g. AssumeRole's RoleArn
+   * `arn:aws:iam::123456789012:role/OrganizationAccountAccessRole`: a role that cannot be assumed.
+   */
+  resource?: string;
 }
 
 /** A rule of `outages`: every call from a matching account and region is answered 503. */
@@ -229,7 +234,7 @@ export interface RuntimeSwitches {
   outages: readonly Outage[];
 }
 
-const DENIAL_FIELDS = ['account', 'region', 'operation', 'serviceCode'] as const;
+const DENIAL_FIELDS = ['account', 'region', 'operation', 'serviceCode', 'resource'] as const;
 const OUTAGE_FIELDS = ['account', 'region'] as const;
 
 /** The fields of a rule, as a message lists them: `account, region or operation`. */

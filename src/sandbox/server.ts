@@ -244,16 +244,17 @@ class SandboxServer {
       const value = json[name];
       return typeof value === 'string' ? value : undefined;
     };
+    const resource = operation.resourceMember === undefined ? undefined : member(operation.resourceMember);
     const denied = denials.some(
       (d) =>
         (d.account ?? caller.account.id) === caller.account.id &&
         (d.region ?? region) === region &&
         (d.operation ?? operationName) === operationName &&
-        (d.serviceCode === undefined || d.serviceCode === member('ServiceCode')),
+        (d.serviceCode === undefined || d.serviceCode === member('ServiceCode')) &&
+        (d.resource === undefined || d.resource === resource),
     );
     if (!denied) return undefined;
     const action = `${service.actionPrefix ?? service.signingName}:${operationName}`;
-    const resource = operation.resourceMember === undefined ? undefined : member(operation.resourceMember);
     return service.dialect.accessDenied(
       `User: ${caller.arn} is not authorized to perform: ${action}` +
         (resource === undefined ? '' : ` on resource: ${resource}`) +

@@ -602,6 +602,42 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         expect(await store.usageHistory(OTHER_US_EAST_1, ec2)).toEqual([]);
       });
 
+      it('keeps per-resource and counted samples apart from the quota as a whole', async () => {
+        const listeners = (resource: string, value: number): UsageSample => ({
+          serviceCode: 'elasticloadbalancing',
+          quotaCode: 'L-B6DF7632',
+          value,
+          observedAt: null,
+          resource,
+          source: 'counter',
+        });
+        const eips: UsageSample = {
+          serviceCode: 'ec2',
+          quotaCode: 'L-0263D0A3',
+          value: 3,
+          observedAt: null,
+          source: 'counter',
+        };
+        const snapshot = usageSnapshot(US_EAST_1, at(0), [
+          ec2Usage(872, at(-12)),
+          eips,
+          listeners('app/web/1', 4),
+          listeners('app/api/2', 9),
+        ]);
+        await store.saveUsageSnapshot(snapshot);
+        expect((await store.latestUsageSnapshot(US_EAST_1))?.samples).toStrictEqual([
+          eips,
+          ec2Usage(872, at(-12)),
+          listeners('app/web/1', 4),
+          listeners('app/api/2', 9),
+        ]);
+        const quota = { serviceCode: 'elasticloadbalancing', quotaCode: 'L-B6DF7632' };
+        expect(await store.usageHistory(US_EAST_1, { ...quota, resource: 'app/api/2' })).toStrictEqual([
+          { at: at(0), value: 9 },
+        ]);
+        expect(await store.usageHistory(US_EAST_1, quota)).toEqual([]);
+      });
+
       it('keeps history past the 5 newest usage snapshots it keeps whole', async () => {
         for (let hour = 0; hour < 7; hour++) {
           await store.saveUsageSnapshot(

@@ -98,11 +98,12 @@ export interface Store {
   latestUsageSnapshot(target: Target): Promise<UsageSnapshot | undefined>;
   /**
    * Usage samples of one quota of one target, oldest first, for forecasting: each at its
-   * `observedAt`, or its snapshot's `collectedAt` when it has none; `since` is inclusive.
+   * `observedAt`, or its snapshot's `collectedAt` when it has none; `since` is inclusive. With a
+   * `resource`, the samples of that resource; without, the samples of the quota as a whole.
    */
   usageHistory(
     target: Target,
-    quota: { serviceCode: string; quotaCode: string },
+    quota: { serviceCode: string; quotaCode: string; resource?: string | undefined },
     since?: Date,
   ): Promise<UsagePoint[]>;
 

@@ -8,7 +8,7 @@
  * `quota_definitions`; a snapshot row carries only what differs per target.
  */
 import type { Generated } from 'kysely';
-import type { AppliedLevel, LimitSource, PeriodUnit, UsageSource } from '../domain/quota.js';
+import type { AppliedLevel, LimitSource, PeriodUnit, SampleSource, UsageSource } from '../domain/quota.js';
 import type { RequestKind, RequestStatus } from '../domain/request.js';
 
 /** Milliseconds since the Unix epoch (`Date.getTime()`). */
@@ -128,6 +128,10 @@ export interface UsageSamplesTable {
   collected_at: EpochMs;
   value: number;
   observed_at: EpochMs | null;
+  /** The resource of a per-resource sample; null for the quota as a whole. */
+  resource: string | null;
+  /** `counter` for a counted sample; null when it came from the snapshot's source. */
+  source: SampleSource | null;
 }
 
 export interface ApiCallsTable {

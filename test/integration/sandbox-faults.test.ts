@@ -305,7 +305,7 @@ describe('access denials', () => {
         label: 'an unknown field',
         denials: [{ serviceCode: 'ec2' }, { action: 'ListServiceQuotas' }],
         option: 'denials[1].action',
-        message: /is not a field of a rule: use account, region, operation or serviceCode/,
+        message: /is not a field of a rule: use account, region, operation, serviceCode or resource/,
       },
       {
         label: 'a number for a service code',

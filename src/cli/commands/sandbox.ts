@@ -189,7 +189,7 @@ export function registerSandbox(program: Command): void {
     .option('--latency-ms <ms>', 'latency added to every request', decimal, 0)
     .option(
       '--deny <rule>',
-      'answer matching calls with the service’s access-denied error, e.g. operation=ListServiceQuotas,serviceCode=ec2,account=123456789012 (keys account, region, operation, serviceCode; repeatable)',
+      'answer matching calls with the service’s access-denied error, e.g. operation=ListServiceQuotas,serviceCode=ec2,account=123456789012 (keys account, region, operation, serviceCode, resource; repeatable)',
       collectRule,
       [],
     )

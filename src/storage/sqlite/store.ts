@@ -368,6 +368,8 @@ export class SqliteStore implements Store {
           collected_at: collectedAt,
           value: sample.value,
           observed_at: sample.observedAt === null ? null : toEpoch(sample.observedAt, 'observedAt'),
+          resource: sample.resource ?? null,
+          source: sample.source ?? null,
         }));
         await this.#insertInBatches(samples, (batch) =>
           trx.insertInto('usage_samples').values(batch).execute(),
@@ -406,7 +408,7 @@ export class SqliteStore implements Store {
         if (header === undefined) return undefined;
         const samples = await trx
           .selectFrom('usage_samples')
-          .select(['service_code', 'quota_code', 'value', 'observed_at'])
+          .select(['service_code', 'quota_code', 'value', 'observed_at', 'resource', 'source'])
           .where('snapshot_id', '=', header.id)
           .orderBy('service_code')
           .orderBy('quota_code')
@@ -424,6 +426,8 @@ export class SqliteStore implements Store {
             quotaCode: row.quota_code,
             value: row.value,
             observedAt: row.observed_at === null ? null : fromEpoch(row.observed_at),
+            ...(row.resource === null ? {} : { resource: row.resource }),
+            ...(row.source === null ? {} : { source: row.source }),
           })),
           errors: decodeErrors(header.errors),
         };
@@ -433,7 +437,7 @@ export class SqliteStore implements Store {
 
   async usageHistory(
     target: Target,
-    quota: { serviceCode: string; quotaCode: string },
+    quota: { serviceCode: string; quotaCode: string; resource?: string | undefined },
     since?: Date,
   ): Promise<UsagePoint[]> {
     const what = `read the usage history of ${quota.serviceCode}/${quota.quotaCode} in ${targetKey(target)}`;
@@ -447,6 +451,7 @@ export class SqliteStore implements Store {
           .where('target_id', '=', targetId)
           .where('service_code', '=', quota.serviceCode)
           .where('quota_code', '=', quota.quotaCode)
+          .where('resource', quota.resource === undefined ? 'is' : '=', quota.resource ?? null)
           .$if(since !== undefined, (qb) =>
             qb.where(
               (eb) => eb.fn.coalesce('observed_at', 'collected_at'),

@@ -8,10 +8,12 @@ import { StorageError } from '../../../domain/errors.js';
 import { reason } from '../errors.js';
 import { initial } from './0001-initial.js';
 import { requests } from './0002-requests.js';
+import { countedUsage } from './0003-counted-usage.js';
 
 export const sqliteMigrations: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
   '0002-requests': requests,
+  '0003-counted-usage': countedUsage,
 };
 
 /**
