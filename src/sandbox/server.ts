@@ -459,7 +459,11 @@ function matchPath(template: string, path: string): Map<string, string> | undefi
 }
 
 /** A REST request's parameters by input member: the path's labels and the bound query-string values. */
-function restParams(labels: Map<string, string>, url: string, operation: OperationDefinition): URLSearchParams {
+function restParams(
+  labels: Map<string, string>,
+  url: string,
+  operation: OperationDefinition,
+): URLSearchParams {
   const params = new URLSearchParams();
   for (const [name, value] of labels) params.set(name, value);
   const at = url.indexOf('?');

@@ -110,7 +110,12 @@ export function queryErrorReply(
 }
 
 /** EC2's reply: the operation's response element with `requestId`, and no Result wrapper. */
-export function ec2Reply(operation: string, output: unknown, requestId: string, xmlNamespace: string): HttpReply {
+export function ec2Reply(
+  operation: string,
+  output: unknown,
+  requestId: string,
+  xmlNamespace: string,
+): HttpReply {
   const body = output === undefined || output === null ? '' : xmlChildren(output as Record<string, unknown>);
   return {
     status: 200,
@@ -156,7 +161,12 @@ export function restJsonErrorReply(error: AwsError, requestId: string): HttpRepl
 }
 
 /** REST-XML's reply: the output structure as the document element (Route 53, CloudFront). */
-export function restXmlReply(root: string, output: unknown, requestId: string, xmlNamespace: string): HttpReply {
+export function restXmlReply(
+  root: string,
+  output: unknown,
+  requestId: string,
+  xmlNamespace: string,
+): HttpReply {
   const body = output === undefined || output === null ? '' : xmlChildren(output as Record<string, unknown>);
   return {
     status: 200,
@@ -166,7 +176,11 @@ export function restXmlReply(root: string, output: unknown, requestId: string, x
 }
 
 /** REST-XML's error: `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`. */
-export function restXmlErrorReply(error: AwsError, requestId: string, xmlNamespace: string | undefined): HttpReply {
+export function restXmlErrorReply(
+  error: AwsError,
+  requestId: string,
+  xmlNamespace: string | undefined,
+): HttpReply {
   const ns = xmlNamespace === undefined ? '' : ` xmlns="${xmlNamespace}"`;
   return {
     status: error.status,
