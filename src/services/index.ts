@@ -1,4 +1,6 @@
 /** Every usage counter, listed explicitly (no import side effects): src/services/<service>.ts. */
+import { ebsCounter } from './ebs.js';
+import { ec2Counter } from './ec2.js';
 import type { UsageCounter } from './service.js';
 
-export const COUNTERS: readonly UsageCounter[] = [];
+export const COUNTERS: readonly UsageCounter[] = [ec2Counter, ebsCounter];

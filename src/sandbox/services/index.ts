@@ -1,6 +1,7 @@
 /** Every service the sandbox serves, listed explicitly. */
 import type { ServiceDefinition } from '../core/service.js';
 import { cloudWatch } from './cloudwatch/index.js';
+import { ec2 } from './ec2/index.js';
 import { organizations } from './organizations/index.js';
 import { serviceQuotas } from './service-quotas/index.js';
 import { sns } from './sns/index.js';
@@ -14,6 +15,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
   organizations,
   support,
   sns,
+  ec2,
 ];
 
 /** Every operation name any service serves (what a denial rule's `operation` may name). */
