@@ -2,4 +2,4 @@
 import type { ResourceModel } from '../world/resources.js';
 import { ec2Resources } from './ec2/resources.js';
 
-export const RESOURCE_MODELS: readonly ResourceModel<unknown>[] = [ec2Resources as ResourceModel<unknown>];
+export const RESOURCE_MODELS: readonly ResourceModel<unknown>[] = [ec2Resources];
