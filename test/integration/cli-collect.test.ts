@@ -230,6 +230,7 @@ interface QuotaJson {
   global: boolean;
   usage: number | null;
   usageSource: string | null;
+  usageResource: string | null;
   utilization: number | null;
   limitsAt: string;
   usageAt: string | null;
