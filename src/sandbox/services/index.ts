@@ -1,6 +1,8 @@
 /** Every service the sandbox serves, listed explicitly. */
 import type { ServiceDefinition } from '../core/service.js';
 import { cloudWatch } from './cloudwatch/index.js';
+import { elastiCache } from './elasticache/index.js';
+import { elbClassic, elbv2 } from './elb/index.js';
 import { organizations } from './organizations/index.js';
 import { serviceQuotas } from './service-quotas/index.js';
 import { sns } from './sns/index.js';
@@ -14,6 +16,9 @@ export const SERVICES: readonly ServiceDefinition[] = [
   organizations,
   support,
   sns,
+  elbv2,
+  elbClassic,
+  elastiCache,
 ];
 
 /** Every operation name any service serves (what a denial rule's `operation` may name). */

@@ -1,4 +1,9 @@
 /** Every model of seeded resources, listed explicitly (see world/resources.ts). */
 import type { ResourceModel } from '../world/resources.js';
+import { elastiCacheResources } from './elasticache/resources.js';
+import { elbResources } from './elb/resources.js';
 
-export const RESOURCE_MODELS: readonly ResourceModel<unknown>[] = [];
+export const RESOURCE_MODELS: readonly ResourceModel<unknown>[] = [
+  elbResources as ResourceModel<unknown>,
+  elastiCacheResources as ResourceModel<unknown>,
+];
