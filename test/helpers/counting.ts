@@ -5,7 +5,9 @@
  */
 import {
   ListAWSDefaultServiceQuotasCommand,
+  type ListAWSDefaultServiceQuotasCommandOutput,
   ListServiceQuotasCommand,
+  type ListServiceQuotasCommandOutput,
   ServiceQuotasClient,
 } from '@aws-sdk/client-service-quotas';
 import { AwsSession } from '../../src/aws/session.js';
@@ -47,14 +49,14 @@ export async function targetQuotas(sandbox: Sandbox, target: Target, serviceCode
     const defaults: Quota[] = [];
     let token: string | undefined;
     do {
-      const page = await client.send(
+      const page: ListServiceQuotasCommandOutput = await client.send(
         new ListServiceQuotasCommand({ ServiceCode: serviceCode, NextToken: token, MaxResults: 100 }),
       );
       applied.push(...(page.Quotas ?? []).map((q) => toQuota(q, 'applied')));
       token = page.NextToken;
     } while (token !== undefined);
     do {
-      const page = await client.send(
+      const page: ListAWSDefaultServiceQuotasCommandOutput = await client.send(
         new ListAWSDefaultServiceQuotasCommand({
           ServiceCode: serviceCode,
           NextToken: token,

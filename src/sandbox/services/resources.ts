@@ -3,7 +3,4 @@ import type { ResourceModel } from '../world/resources.js';
 import { elastiCacheResources } from './elasticache/resources.js';
 import { elbResources } from './elb/resources.js';
 
-export const RESOURCE_MODELS: readonly ResourceModel<unknown>[] = [
-  elbResources as ResourceModel<unknown>,
-  elastiCacheResources as ResourceModel<unknown>,
-];
+export const RESOURCE_MODELS: readonly ResourceModel<unknown>[] = [elbResources, elastiCacheResources];
