@@ -269,7 +269,7 @@ describe('CloudFront errors, in its own shape', () => {
     expect(reply.text).toMatch(
       new RegExp(
         `^<\\?xml version="1.0" encoding="UTF-8"\\?>\\n<ErrorResponse xmlns="${NAMESPACE}"><Error><Type>Sender</Type>` +
-          "<Code>InvalidArgument</Code><Message>Value &apos;many&apos; for parameter MaxItems is invalid.</Message></Error>" +
+          '<Code>InvalidArgument</Code><Message>Value &apos;many&apos; for parameter MaxItems is invalid.</Message></Error>' +
           '<RequestId>[0-9a-f-]{36}</RequestId></ErrorResponse>$',
       ),
     );
