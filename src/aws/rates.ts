@@ -78,6 +78,12 @@ export const SERVICE_RATES: Readonly<Record<string, Rate>> = {
   route53: rate(5, 0),
 };
 
+/**
+ * Services whose rate is one budget for every operation of an account (Route 53: 5 requests per
+ * second per account, whatever the call), paced with one bucket rather than one per operation.
+ */
+export const SHARED_RATE_SERVICES: ReadonlySet<string> = new Set(['route53']);
+
 /** Operations with no known rate fall back to Service Quotas' Get* rate: slow but never wrong. */
 export const FALLBACK_RATE: Rate = rate(5, 5);
 

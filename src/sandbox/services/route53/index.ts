@@ -160,6 +160,7 @@ const listHealthChecks: Handler = (ctx, input) => {
 
 export const route53: ServiceDefinition = {
   signingName: 'route53',
+  sharedRate: true,
   rest: { kind: 'xml', xmlNamespace: 'https://route53.amazonaws.com/doc/2013-04-01/' },
   dialect,
   operations: {
