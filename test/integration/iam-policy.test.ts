@@ -172,7 +172,7 @@ describe('headroom iam-policy', () => {
     const bad = await runHeadroom(['iam-policy', '--role-name', 'arn:aws:iam::1:role/x']);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')[0]).toMatch(
-      /^error HR_CLI_USAGE: --role-name .* is not an IAM role name$/,
+      /^error HR_CLI_USAGE: --role-name '.*' is not an IAM role name; give the name alone/,
     );
   });
 });
