@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iamPolicy, policyActions } from '../../src/app/iam-policy.js';
 import { discoveryActions } from '../../src/app/inventory-actions.js';
+import { servicesDoc } from '../../src/app/services-doc.js';
 import { sweep } from '../../src/collect/sweep.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
@@ -160,6 +161,14 @@ describe('a sweep of every counted service on the sandbox', () => {
       session.close();
       await store.close();
     }
+  });
+});
+
+describe('docs/services.md', () => {
+  it('is what the counters say (npx tsx scripts/build-docs.ts writes it)', async () => {
+    const written = await readFile(join(ROOT, 'docs', 'services.md'), 'utf8');
+    const { format } = await import('prettier');
+    expect(written).toBe(await format(servicesDoc(), { parser: 'markdown', proseWrap: 'preserve' }));
   });
 });
 
