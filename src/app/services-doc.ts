@@ -28,5 +28,5 @@ export function servicesDoc(): string {
     if (counter.matching) lines.push(`| (by name) | ${counter.matching.counts} | |`);
     lines.push('', `IAM actions: ${counter.iamActions.map((a) => `\`${a}\``).join(', ')}`, '');
   }
-  return `${lines.join('\n')}`;
+  return lines.join('\n');
 }
