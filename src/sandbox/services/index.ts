@@ -1,7 +1,9 @@
 /** Every service the sandbox serves, listed explicitly. */
 import type { ServiceDefinition } from '../core/service.js';
 import { cloudWatch } from './cloudwatch/index.js';
+import { eks } from './eks/index.js';
 import { organizations } from './organizations/index.js';
+import { sageMaker } from './sagemaker/index.js';
 import { serviceQuotas } from './service-quotas/index.js';
 import { sns } from './sns/index.js';
 import { sts } from './sts/index.js';
@@ -14,6 +16,8 @@ export const SERVICES: readonly ServiceDefinition[] = [
   organizations,
   support,
   sns,
+  eks,
+  sageMaker,
 ];
 
 /** Every operation name any service serves (what a denial rule's `operation` may name). */
