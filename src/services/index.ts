@@ -1,4 +1,6 @@
 /** Every usage counter, listed explicitly (no import side effects): src/services/<service>.ts. */
+import { eks } from './eks.js';
+import { sageMaker } from './sagemaker.js';
 import type { UsageCounter } from './service.js';
 
-export const COUNTERS: readonly UsageCounter[] = [];
+export const COUNTERS: readonly UsageCounter[] = [eks, sageMaker];
