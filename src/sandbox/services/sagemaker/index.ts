@@ -74,7 +74,9 @@ function page<T extends Listed>(ctx: RequestContext, input: Record<string, unkno
       ctx.operation,
       ctx.account.id,
       ctx.region,
-      { ...input, NextToken: 0, MaxResults: 0 },
+      Object.entries(input)
+        .filter(([key]) => key !== 'NextToken' && key !== 'MaxResults')
+        .sort(([a], [b]) => compare(a, b)),
     ]),
     nextToken: input.NextToken as string | undefined,
     maxResults: input.MaxResults as number | undefined,
