@@ -181,13 +181,13 @@ describe('EKS through the SDK', () => {
 
   it('answers a bad nextToken, a bad maxResults and a bad cluster name with InvalidParameterException, 400', async () => {
     const eks = client(0, 'us-east-1');
-    for (const command of [
-      new ListClustersCommand({ nextToken: 'bm90IGEgdG9rZW4=' }),
-      new ListClustersCommand({ maxResults: 0 }),
-      new ListClustersCommand({ maxResults: 101 }),
-      new ListNodegroupsCommand({ clusterName: '-bad.name' }),
+    for (const send of [
+      () => eks.send(new ListClustersCommand({ nextToken: 'bm90IGEgdG9rZW4=' })),
+      () => eks.send(new ListClustersCommand({ maxResults: 0 })),
+      () => eks.send(new ListClustersCommand({ maxResults: 101 })),
+      () => eks.send(new ListNodegroupsCommand({ clusterName: '-bad.name' })),
     ]) {
-      const reply = eks.send(command);
+      const reply = send();
       await expect(reply).rejects.toBeInstanceOf(InvalidParameterException);
       await expect(reply).rejects.toMatchObject({ $metadata: { httpStatusCode: 400 } });
     }

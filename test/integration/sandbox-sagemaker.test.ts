@@ -182,16 +182,22 @@ describe('SageMaker through the SDK', () => {
 
   it('answers what is missing with ValidationException, 400, as SageMaker does', async () => {
     const sm = client(0, 'us-east-1');
-    const cases: [Promise<unknown>, string][] = [
-      [sm.send(new DescribeEndpointCommand({ EndpointName: 'nope' })), 'Could not find endpoint "nope".'],
+    const cases: [() => Promise<unknown>, string][] = [
       [
-        sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: 'nope' })),
+        () => sm.send(new DescribeEndpointCommand({ EndpointName: 'nope' })),
+        'Could not find endpoint "nope".',
+      ],
+      [
+        () => sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: 'nope' })),
         'Could not find endpoint configuration "nope".',
       ],
-      [sm.send(new DescribeTrainingJobCommand({ TrainingJobName: 'nope' })), 'Requested resource not found.'],
+      [
+        () => sm.send(new DescribeTrainingJobCommand({ TrainingJobName: 'nope' })),
+        'Requested resource not found.',
+      ],
     ];
-    for (const [reply, message] of cases) {
-      await expect(reply).rejects.toMatchObject({
+    for (const [send, message] of cases) {
+      await expect(send()).rejects.toMatchObject({
         name: 'ValidationException',
         message,
         $metadata: { httpStatusCode: 400 },
@@ -206,12 +212,13 @@ describe('SageMaker through the SDK', () => {
     const sm = client(index, region);
     const first = await sm.send(new ListTrainingJobsCommand({ StatusEquals: 'InProgress' }));
     expect(first.NextToken).toBeTypeOf('string');
-    for (const command of [
-      new ListEndpointsCommand({ NextToken: 'bm90IGEgdG9rZW4=' }),
-      new ListTrainingJobsCommand({ NextToken: first.NextToken }),
-      new ListTrainingJobsCommand({ MaxResults: 0 }),
+    for (const send of [
+      () => sm.send(new ListEndpointsCommand({ NextToken: 'bm90IGEgdG9rZW4=' })),
+      () => sm.send(new ListTrainingJobsCommand({ NextToken: first.NextToken })),
+      () => sm.send(new ListTrainingJobsCommand({ MaxResults: 0 })),
     ]) {
-      await expect(sm.send(command)).rejects.toMatchObject({
+      const reply = send();
+      await expect(reply).rejects.toMatchObject({
         name: 'ValidationException',
         $metadata: { httpStatusCode: 400 },
       });
