@@ -57,6 +57,10 @@ export const AWS_RATES: Readonly<Record<string, Readonly<Record<string, Rate>>>>
       'DescribeSnapshots',
     ].map((operation) => [operation, rate(20, 80)]),
   ),
+  // SageMaker publishes none; ListTrainingJobs is reported held to 2 per second (deepracer-on-aws#87).
+  sagemaker: {
+    ListTrainingJobs: rate(2, 0),
+  },
   route53: {
     ListHostedZones: rate(5, 0),
     ListHealthChecks: rate(5, 0),
