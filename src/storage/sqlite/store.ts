@@ -668,8 +668,8 @@ export class SqliteStore implements Store {
       return rows.map((row) => ({
         service: row.service,
         operation: row.operation,
-        calls: Number(row.calls),
-        throttled: Number(row.throttled),
+        calls: row.calls,
+        throttled: row.throttled,
       }));
     });
   }
