@@ -9,6 +9,7 @@ import { registerCompare } from './commands/compare.js';
 import { registerQuotas } from './commands/quotas.js';
 import { registerRequests } from './commands/requests.js';
 import { registerSandbox } from './commands/sandbox.js';
+import { registerServe } from './commands/serve.js';
 import { registerCache, registerTargets } from './commands/targets.js';
 
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerRequests(program);
   registerCache(program);
   registerSandbox(program);
+  registerServe(program);
   return program;
 }
 

@@ -1,0 +1,2 @@
+import { renderRules } from '/work/wt-srv/src/metrics/rules.ts';
+process.stdout.write(renderRules());
