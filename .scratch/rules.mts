@@ -1,2 +1,0 @@
-import { renderRules } from '/work/wt-srv/src/metrics/rules.ts';
-process.stdout.write(renderRules());
