@@ -187,14 +187,18 @@ export class Scheduler {
   }
 
   async #loop(job: JobName, waitFirst = false): Promise<void> {
-    const { signal } = this.#abort;
     let wait = waitFirst;
-    for (;;) {
-      if (wait) await this.#sleep(this.nextDelay(job), signal);
-      if (signal.aborted) return;
+    while (!this.#stopping()) {
+      if (wait) await this.#sleep(this.nextDelay(job), this.#abort.signal);
+      if (this.#stopping()) return;
       wait = true;
       await this.run(job);
     }
+  }
+
+  /** A method, not a property read, so no narrowing outlives an await. */
+  #stopping(): boolean {
+    return this.#abort.signal.aborted;
   }
 
   async #discover(): Promise<void> {
