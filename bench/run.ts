@@ -12,6 +12,9 @@
  *     throttling off against with AWS's rates (the rate-limited floor).
  *  3. GetMetricData with 500 queries: 1 hour at 1 minute, and 14 days at 1 hour.
  *  4. Memory of a 100-account × 4-region world after every target's quotas were read once.
+ *
+ * `--only metrics` (bench/metrics.ts): `/metrics` for ~200,000 series from the store, against the
+ * plain store read and prom-client alone; written to bench/results/metrics.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -28,6 +31,7 @@ import {
 } from '@aws-sdk/client-service-quotas';
 import { type Sandbox, startSandbox } from '../src/sandbox/index.js';
 import { benchCollect } from './collect.js';
+import { benchMetrics } from './metrics.js';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -396,6 +400,12 @@ if (options.only === undefined || options.only === 'collect') {
   writeFileSync(new URL(`./results/${name}.json`, import.meta.url), `${JSON.stringify(collect, null, 2)}\n`);
   console.log(JSON.stringify(collect, null, 2));
   console.log(`written to bench/results/${name}.json`);
+}
+if (options.only === undefined || options.only === 'metrics') {
+  const metrics = { measuredAt: new Date().toISOString(), node: process.version, ...(await benchMetrics()) };
+  writeFileSync(new URL('./results/metrics.json', import.meta.url), `${JSON.stringify(metrics, null, 2)}\n`);
+  console.log(JSON.stringify(metrics, null, 2));
+  console.log('written to bench/results/metrics.json');
 }
 if (options.only === undefined || options.only === 'sandbox') {
   const results = {

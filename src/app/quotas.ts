@@ -37,6 +37,9 @@ export async function sweepTargets(
     readonly services?: readonly string[];
     readonly refresh: boolean;
     readonly onTarget?: (result: TargetResult) => void;
+    /** Cache TTLs other than the config's (`headroom serve`'s jobs). */
+    readonly limitsTtlMs?: number;
+    readonly usageTtlMs?: number;
   },
 ): Promise<SweepResult> {
   const { config } = ctx;
@@ -47,8 +50,8 @@ export async function sweepTargets(
       services.length > 0
         ? { include: services, exclude: [] }
         : { include: config.services.include, exclude: config.services.exclude },
-    limitsTtlMs: config.cache.limitsTtlMs,
-    usageTtlMs: config.cache.usageTtlMs,
+    limitsTtlMs: request.limitsTtlMs ?? config.cache.limitsTtlMs,
+    usageTtlMs: request.usageTtlMs ?? config.cache.usageTtlMs,
     refresh: request.refresh,
     usage: {
       source: config.usage.source,

@@ -10,6 +10,7 @@ import { registerIamPolicy } from './commands/iam-policy.js';
 import { registerQuotas } from './commands/quotas.js';
 import { registerRequests } from './commands/requests.js';
 import { registerSandbox } from './commands/sandbox.js';
+import { registerServe } from './commands/serve.js';
 import { registerCache, registerTargets } from './commands/targets.js';
 
 export function buildProgram(): Command {
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerCache(program);
   registerIamPolicy(program);
   registerSandbox(program);
+  registerServe(program);
   return program;
 }
 

@@ -71,6 +71,13 @@ function defaults(): Config {
     cache: { limitsTtlMs: 24 * 3_600_000, usageTtlMs: 3_600_000 },
     usage: { source: 'auto', windowMs: 3_600_000, periodSeconds: 60 },
     requests: { maxOpenPerRegion: 2, maxOpenPerAccount: 20 },
+    serve: {
+      host: '127.0.0.1',
+      port: 9877,
+      allowRemote: false,
+      schedule: { accountsMs: 24 * 3_600_000, limitsMs: 24 * 3_600_000, usageMs: 3_600_000 },
+      jitter: 0.1,
+    },
     log: { level: 'info', fileLevel: 'debug', retentionDays: 14 },
   };
 }
@@ -176,6 +183,13 @@ describe('a full file', () => {
       cache: { limitsTtlMs: 12 * 3_600_000, usageTtlMs: 15 * 60_000 },
       usage: { source: 'cloudwatch', windowMs: 2 * 3_600_000, periodSeconds: 300 },
       requests: { maxOpenPerRegion: 3, maxOpenPerAccount: 25 },
+      serve: {
+        host: '127.0.0.1',
+        port: 9877,
+        allowRemote: false,
+        schedule: { accountsMs: 24 * 3_600_000, limitsMs: 24 * 3_600_000, usageMs: 3_600_000 },
+        jitter: 0.1,
+      },
       log: { level: 'warn', fileLevel: 'trace', retentionDays: 30 },
     } satisfies Config);
   });
@@ -519,7 +533,7 @@ describe('unknown keys', () => {
       'a key nothing is close to',
       yaml('colour: blue'),
       'headroom.yaml:1:1: colour',
-      'remove it; the top level takes home, aws, accounts, regions, aliases, services, cache, usage, requests, log',
+      'remove it; the top level takes home, aws, accounts, regions, aliases, services, cache, usage, requests, serve, log',
     ],
     [
       'a key nothing is close to, in a section',

@@ -22,6 +22,11 @@ const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
 const ROLE_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
 const ROLE_SESSION_NAME_PATTERN = /^[\w+=,.@-]{2,64}$/;
 const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
+/** A host name or an IPv4/IPv6 address to listen on. */
+const HOST_PATTERN =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/;
+/** Where `headroom serve` listens unless told otherwise (no well-known exporter uses 9877). */
+export const DEFAULT_SERVE_PORT = 9877;
 const ALIAS_TARGET_PATTERN = /^(\d{12}|[A-Za-z][A-Za-z0-9._-]{0,63}):([a-z]{2}(?:-[a-z]+)+-\d+)$/;
 
 /**
@@ -395,6 +400,65 @@ const fields = field(
       "Increase requests: AWS's caps on open requests, which apply queues behind.",
       { maxOpenPerRegion: 2 },
     ).prefault({}),
+    serve: section(
+      {
+        host: field(
+          z.string().regex(HOST_PATTERN),
+          'The address `headroom serve` listens on. Anything but loopback needs allowRemote.',
+          {
+            expected: 'a host name or IP address such as 127.0.0.1',
+            example: '127.0.0.1',
+          },
+        ).prefault('127.0.0.1'),
+        port: field(
+          z.int().min(0).max(65_535),
+          'The TCP port `headroom serve` listens on; 0 picks a free one.',
+          {
+            expected: 'a whole number from 0 to 65535',
+            example: DEFAULT_SERVE_PORT,
+          },
+        ).prefault(DEFAULT_SERVE_PORT),
+        allowRemote: field(
+          z.boolean(),
+          'Allow listening on a non-loopback address, where anyone who can reach it reads /metrics (there is no authentication yet).',
+          { expected: 'true or false', example: false },
+        ).prefault(false),
+        schedule: section(
+          {
+            accounts: duration(
+              'How often the accounts and regions are discovered again: a duration from 1m to 30d.',
+              {
+                min: MINUTE,
+                max: 30 * DAY,
+                expected: 'a duration from 1m to 30d such as 1d',
+                example: '1d',
+              },
+            ).prefault('1d'),
+            limits: duration("How often every target's limits are read again: a duration from 1m to 30d.", {
+              min: MINUTE,
+              max: 30 * DAY,
+              expected: 'a duration from 1m to 30d such as 1d',
+              example: '1d',
+            }).prefault('1d'),
+            usage: duration("How often every target's usage is read again: a duration from 1m to 30d.", {
+              min: MINUTE,
+              max: 30 * DAY,
+              expected: 'a duration from 1m to 30d such as 1h',
+              example: '1h',
+            }).prefault('1h'),
+          },
+          'How often `headroom serve` runs each job.',
+          { usage: '1h' },
+        ).prefault({}),
+        jitter: field(
+          z.number().min(0).max(0.5),
+          'How much each interval varies at random, as a fraction of it (0.1: ±10%), so many servers do not call AWS in step.',
+          { expected: 'a number from 0 to 0.5', example: 0.1 },
+        ).prefault(0.1),
+      },
+      '`headroom serve`: where it listens and how often it collects.',
+      { port: DEFAULT_SERVE_PORT },
+    ).prefault({}),
     log: section(
       {
         level: logLevel('What reaches stderr.', 'HEADROOM_LOG_LEVEL').prefault('info'),
@@ -492,6 +556,17 @@ function normalise(input: Fields) {
     requests: {
       maxOpenPerRegion: input.requests.maxOpenPerRegion,
       maxOpenPerAccount: input.requests.maxOpenPerAccount,
+    },
+    serve: {
+      host: input.serve.host,
+      port: input.serve.port,
+      allowRemote: input.serve.allowRemote,
+      schedule: {
+        accountsMs: input.serve.schedule.accounts,
+        limitsMs: input.serve.schedule.limits,
+        usageMs: input.serve.schedule.usage,
+      },
+      jitter: input.serve.jitter,
     },
     log: { level: input.log.level, fileLevel: input.log.fileLevel, retentionDays: input.log.retentionDays },
   };

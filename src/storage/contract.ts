@@ -13,7 +13,7 @@ import {
   type RequestStatus,
 } from '../domain/request.js';
 import type { Target } from '../domain/target.js';
-import type { ApiCallStat, DefaultsSnapshot, Store } from './port.js';
+import type { ApiCallStat, CollectorRun, DefaultsSnapshot, Store } from './port.js';
 
 const ACCOUNT = '123456789012';
 const OTHER_ACCOUNT = '210987654321';
@@ -734,6 +734,141 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       });
     });
 
+    describe('API call totals', () => {
+      it('sums calls and throttled attempts per service and operation, by service then operation', async () => {
+        expect(await store.apiCallTotals()).toEqual([]);
+        await store.recordApiCalls([
+          apiCall({ calls: 2, throttled: 1 }),
+          apiCall({ runId: 'run-2', region: 'eu-west-1', calls: 3, throttled: 0 }),
+          apiCall({ service: 'cloudwatch', operation: 'GetMetricData', calls: 5, throttled: 4 }),
+          apiCall({ operation: 'ListAWSDefaultServiceQuotas', calls: 7, throttled: 0 }),
+        ]);
+        expect(await store.apiCallTotals()).toStrictEqual([
+          { service: 'cloudwatch', operation: 'GetMetricData', calls: 5, throttled: 4 },
+          { service: 'service-quotas', operation: 'ListAWSDefaultServiceQuotas', calls: 7, throttled: 0 },
+          { service: 'service-quotas', operation: 'ListServiceQuotas', calls: 5, throttled: 1 },
+        ]);
+      });
+    });
+
+    describe('latest snapshots in bulk', () => {
+      it('gives every target with a snapshot its newest limits and usage, as the single reads do', async () => {
+        expect(await store.latestSnapshots()).toEqual([]);
+        await store.upsertTargets([
+          { target: US_EAST_1, accountName: 'platform-prod', seenAt: at(0) },
+          { target: OTHER_US_EAST_1, accountName: null, seenAt: at(0) },
+        ]);
+        await store.saveLimitSnapshot(limitSnapshot(US_EAST_1, at(1)));
+        await store.saveLimitSnapshot(limitSnapshot(US_EAST_1, at(3), manyQuotas(US_EAST_1, 600)));
+        await store.saveLimitSnapshot(limitSnapshot(US_EAST_1, at(2)));
+        await store.saveLimitSnapshot(limitSnapshot(EU_WEST_1, at(1)));
+        await store.saveUsageSnapshot(usageSnapshot(US_EAST_1, at(1), [ec2Usage(1, at(0))]));
+        await store.saveUsageSnapshot(
+          usageSnapshot(US_EAST_1, at(2), [
+            ec2Usage(7, at(1)),
+            { ...ec2Usage(3, null), resource: 'i-0abc', source: 'counter' },
+          ]),
+        );
+        await store.saveUsageSnapshot(usageSnapshot(OTHER_US_EAST_1, at(2), []));
+        const all = await store.latestSnapshots();
+        expect(all.map((t) => [t.target, t.accountName])).toStrictEqual([
+          [EU_WEST_1, null],
+          [US_EAST_1, 'platform-prod'],
+          [OTHER_US_EAST_1, null],
+        ]);
+        for (const entry of all) {
+          expect(entry.limits).toStrictEqual(await store.latestLimitSnapshot(entry.target));
+          expect(entry.usage).toStrictEqual(await store.latestUsageSnapshot(entry.target));
+        }
+        expect(all[1]?.limits?.quotas).toHaveLength(600);
+        expect(all[2]?.limits).toBeUndefined();
+        expect(all[0]?.usage).toBeUndefined();
+      });
+    });
+
+    describe('collector health', () => {
+      const run = (overrides: Partial<CollectorRun>): CollectorRun => ({
+        collector: 'limits',
+        success: true,
+        durationMs: 812.5,
+        at: at(0),
+        ...overrides,
+      });
+
+      it('keeps the latest run per target and collector, and the last success through failures', async () => {
+        expect(await store.collectorHealth()).toEqual([]);
+        await store.saveCollectorOutcomes(US_EAST_1, [run({}), run({ collector: 'usage', at: at(1) })]);
+        await store.saveCollectorOutcomes(US_EAST_1, [
+          run({ success: false, at: at(5), durationMs: 3.25, error: SERVICE_ERROR }),
+        ]);
+        await store.saveCollectorOutcomes(null, [run({ collector: 'inventory', at: at(2) })]);
+        await store.saveCollectorOutcomes(EU_WEST_1, [
+          run({ success: false, at: at(4), error: SERVICE_ERROR }),
+        ]);
+        expect(await store.collectorHealth()).toStrictEqual([
+          {
+            accountId: '',
+            region: '',
+            collector: 'inventory',
+            success: true,
+            durationMs: 812.5,
+            at: at(2),
+            lastSuccessAt: at(2),
+            error: null,
+          },
+          {
+            accountId: ACCOUNT,
+            region: 'eu-west-1',
+            collector: 'limits',
+            success: false,
+            durationMs: 812.5,
+            at: at(4),
+            lastSuccessAt: null,
+            error: SERVICE_ERROR,
+          },
+          {
+            accountId: ACCOUNT,
+            region: 'us-east-1',
+            collector: 'limits',
+            success: false,
+            durationMs: 3.25,
+            at: at(5),
+            lastSuccessAt: at(0),
+            error: SERVICE_ERROR,
+          },
+          {
+            accountId: ACCOUNT,
+            region: 'us-east-1',
+            collector: 'usage',
+            success: true,
+            durationMs: 812.5,
+            at: at(1),
+            lastSuccessAt: at(1),
+            error: null,
+          },
+        ]);
+      });
+
+      it('ignores a run older than the one stored, and a later success moves the last success', async () => {
+        await store.saveCollectorOutcomes(US_EAST_1, [
+          run({ at: at(5), success: false, error: SERVICE_ERROR }),
+        ]);
+        await store.saveCollectorOutcomes(US_EAST_1, [run({ at: at(3) })]);
+        expect((await store.collectorHealth())[0]).toMatchObject({
+          success: false,
+          at: at(5),
+          lastSuccessAt: null,
+        });
+        await store.saveCollectorOutcomes(US_EAST_1, [run({ at: at(6), durationMs: 1 })]);
+        expect((await store.collectorHealth())[0]).toMatchObject({
+          success: true,
+          at: at(6),
+          lastSuccessAt: at(6),
+          error: null,
+        });
+      });
+    });
+
     describe('cache entries and clearing', () => {
       it('lists every recorded target with nulls when nothing is cached', async () => {
         await store.upsertTargets([
@@ -1147,6 +1282,10 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
           ['latestDefaults', () => store.latestDefaults('us-east-1')],
           ['recordApiCalls', () => store.recordApiCalls([apiCall({})])],
           ['apiCallStats', () => store.apiCallStats()],
+          ['apiCallTotals', () => store.apiCallTotals()],
+          ['latestSnapshots', () => store.latestSnapshots()],
+          ['saveCollectorOutcomes', () => store.saveCollectorOutcomes(null, [])],
+          ['collectorHealth', () => store.collectorHealth()],
           ['cacheEntries', () => store.cacheEntries()],
           ['clearCache', () => store.clearCache()],
         ];

@@ -59,6 +59,51 @@ export interface CacheEntry {
   readonly sampleCount: number;
 }
 
+/**
+ * How one collector did on one run (the sweep's `CollectorOutcome`): `limits`, `usage`, a usage
+ * counter's id, or `inventory` (account discovery, fleet-wide).
+ */
+export interface CollectorRun {
+  readonly collector: string;
+  readonly success: boolean;
+  readonly durationMs: number;
+  /** When it finished. */
+  readonly at: Date;
+  /** The first failure, when it failed. */
+  readonly error?: CollectError | undefined;
+}
+
+/** The latest run of one collector on one target, and when it last succeeded. */
+export interface CollectorHealth {
+  /** Empty for a fleet-wide collector (the inventory), as is `region`. */
+  readonly accountId: string;
+  readonly region: string;
+  readonly collector: string;
+  readonly success: boolean;
+  readonly durationMs: number;
+  readonly at: Date;
+  /** Null until it first succeeds. */
+  readonly lastSuccessAt: Date | null;
+  /** The failure of the latest run; null when it succeeded. */
+  readonly error: CollectError | null;
+}
+
+/** One target's newest limit and usage snapshots, as `latestSnapshots` gives them. */
+export interface LatestSnapshots {
+  readonly target: Target;
+  readonly accountName: string | null;
+  readonly limits: LimitSnapshot | undefined;
+  readonly usage: UsageSnapshot | undefined;
+}
+
+/** AWS API calls per service and operation, summed over every recorded row. */
+export interface ApiCallTotal {
+  readonly service: string;
+  readonly operation: string;
+  readonly calls: number;
+  readonly throttled: number;
+}
+
 export interface UsagePoint {
   readonly at: Date;
   readonly value: number;
@@ -115,6 +160,24 @@ export interface Store {
   recordApiCalls(stats: readonly ApiCallStat[]): Promise<void>;
   /** Recorded rows, oldest first; `since` is inclusive. */
   apiCallStats(filter?: { runId?: string; since?: Date }): Promise<ApiCallStat[]>;
+  /** Calls and throttled attempts summed per (service, operation), by service then operation. */
+  apiCallTotals(): Promise<ApiCallTotal[]>;
+
+  /**
+   * Every target's newest limit and usage snapshots in one read (the exporter's scrape): each
+   * target that has either, by account id then region, snapshots as `latestLimitSnapshot` and
+   * `latestUsageSnapshot` give them.
+   */
+  latestSnapshots(): Promise<LatestSnapshots[]>;
+
+  /**
+   * Records collectors' runs on a target (`null`: fleet-wide, such as the inventory), keeping
+   * per (target, collector) the latest run and the time of the latest success. A run older than
+   * the one stored is ignored.
+   */
+  saveCollectorOutcomes(target: Target | null, runs: readonly CollectorRun[]): Promise<void>;
+  /** The latest run of every collector, by account id, region, then collector. */
+  collectorHealth(): Promise<CollectorHealth[]>;
 
   /**
    * What is cached per target, by account id then region: every upserted target (with nulls and

@@ -189,6 +189,23 @@ export interface RequestEventsTable {
   message: string | null;
 }
 
+/**
+ * The latest outcome of one collector on one target (node_exporter's per-collector success and
+ * duration), replaced on each run; `last_success_at` survives failures. A fleet-wide collector
+ * (the inventory) has an empty `account_id` and `region`.
+ */
+export interface CollectorHealthTable {
+  account_id: string;
+  region: string;
+  collector: string;
+  success: Flag;
+  duration_ms: number;
+  at: EpochMs;
+  last_success_at: EpochMs | null;
+  /** JSON `CollectError` of a failed run; null on success. */
+  error: string | null;
+}
+
 export interface Database {
   targets: TargetsTable;
   quota_definitions: QuotaDefinitionsTable;
@@ -201,4 +218,5 @@ export interface Database {
   api_calls: ApiCallsTable;
   quota_requests: QuotaRequestsTable;
   request_events: RequestEventsTable;
+  collector_health: CollectorHealthTable;
 }

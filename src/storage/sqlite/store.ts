@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import { HeadroomError, StorageError } from '../../domain/errors.js';
-import type { LimitSnapshot, Quota, UsageSnapshot } from '../../domain/quota.js';
+import type { CollectError, LimitSnapshot, Quota, UsageSample, UsageSnapshot } from '../../domain/quota.js';
 import type { QuotaRequestRecord, RequestEvent, RequestFilter } from '../../domain/request.js';
 import { targetKey, type Target } from '../../domain/target.js';
 import {
@@ -27,8 +27,26 @@ import {
   type DefinitionRow,
   type StaticQuota,
 } from '../codec.js';
-import type { ApiCallStat, CacheEntry, DefaultsSnapshot, Store, StoredTarget, UsagePoint } from '../port.js';
-import type { Database, EpochMs, QuotaRequestsTable, SnapshotQuotasTable, TargetsTable } from '../schema.js';
+import type {
+  ApiCallStat,
+  ApiCallTotal,
+  CacheEntry,
+  CollectorHealth,
+  CollectorRun,
+  DefaultsSnapshot,
+  LatestSnapshots,
+  Store,
+  StoredTarget,
+  UsagePoint,
+} from '../port.js';
+import type {
+  CollectorHealthTable,
+  Database,
+  EpochMs,
+  QuotaRequestsTable,
+  SnapshotQuotasTable,
+  TargetsTable,
+} from '../schema.js';
 import { createSqliteKysely } from './connection.js';
 import { hintFor, openError, reason } from './errors.js';
 import { migrateToLatest } from './migrations/index.js';
@@ -106,6 +124,64 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
 }
 
 type Db = Kysely<Database>;
+
+/** The per-target columns of a snapshot's quota row, as `decodeQuota` reads them. */
+const QUOTA_COLUMNS = [
+  'definition_id',
+  'value',
+  'source',
+  'default_value',
+  'quota_arn',
+  'applied_at_level',
+  'context_scope',
+  'context_scope_type',
+  'context_id',
+  'error_code',
+  'error_message',
+] as const;
+type QuotaRow = Pick<SnapshotQuotasTable, (typeof QUOTA_COLUMNS)[number]>;
+
+function decodeSample(row: {
+  service_code: string;
+  quota_code: string;
+  value: number;
+  observed_at: EpochMs | null;
+  resource: string | null;
+  source: UsageSample['source'] | null;
+}): UsageSample {
+  return {
+    serviceCode: row.service_code,
+    quotaCode: row.quota_code,
+    value: row.value,
+    observedAt: row.observed_at === null ? null : fromEpoch(row.observed_at),
+    ...(row.resource === null ? {} : { resource: row.resource }),
+    ...(row.source === null ? {} : { source: row.source }),
+  };
+}
+
+function decodeHealth(row: CollectorHealthTable): CollectorHealth {
+  return {
+    accountId: row.account_id,
+    region: row.region,
+    collector: row.collector,
+    success: fromFlag(row.success),
+    durationMs: row.duration_ms,
+    at: fromEpoch(row.at),
+    lastSuccessAt: row.last_success_at === null ? null : fromEpoch(row.last_success_at),
+    error: row.error === null ? null : (JSON.parse(row.error) as CollectError),
+  };
+}
+
+/** Groups rows by a key, keeping their order within each group. */
+function groupRows<K, R>(rows: readonly R[], key: (row: R) => K): Map<K, R[]> {
+  const groups = new Map<K, R[]>();
+  for (const row of rows) {
+    const group = groups.get(key(row));
+    if (group === undefined) groups.set(key(row), [row]);
+    else group.push(row);
+  }
+  return groups;
+}
 
 /** Definitions a transaction found or added: merged into the cache only once it commits. */
 interface ResolvedDefinitions {
@@ -421,14 +497,7 @@ export class SqliteStore implements Store {
           windowStart: fromEpoch(header.window_start),
           windowEnd: fromEpoch(header.window_end),
           complete: fromFlag(header.complete),
-          samples: samples.map((row) => ({
-            serviceCode: row.service_code,
-            quotaCode: row.quota_code,
-            value: row.value,
-            observedAt: row.observed_at === null ? null : fromEpoch(row.observed_at),
-            ...(row.resource === null ? {} : { resource: row.resource }),
-            ...(row.source === null ? {} : { source: row.source }),
-          })),
+          samples: samples.map(decodeSample),
           errors: decodeErrors(header.errors),
         };
       }),
@@ -579,6 +648,202 @@ export class SqliteStore implements Store {
         failed: row.failed,
         durationMs: row.duration_ms,
       }));
+    });
+  }
+
+  async apiCallTotals(): Promise<ApiCallTotal[]> {
+    return this.#use('read', 'sum the API call statistics', async (db) => {
+      const rows = await db
+        .selectFrom('api_calls')
+        .select((eb) => [
+          'service',
+          'operation',
+          eb.fn.sum<number>('calls').as('calls'),
+          eb.fn.sum<number>('throttled').as('throttled'),
+        ])
+        .groupBy(['service', 'operation'])
+        .orderBy('service')
+        .orderBy('operation')
+        .execute();
+      return rows.map((row) => ({
+        service: row.service,
+        operation: row.operation,
+        calls: row.calls,
+        throttled: row.throttled,
+      }));
+    });
+  }
+
+  async latestSnapshots(): Promise<LatestSnapshots[]> {
+    return this.#use('read', 'read the latest snapshots', (db) =>
+      db.transaction().execute(async (trx) => {
+        const targets = await trx
+          .selectFrom('targets')
+          .select(['id', 'account_id', 'region', 'account_name'])
+          .orderBy('account_id')
+          .orderBy('region')
+          .execute();
+        // Headers first (a few per target), then the rows of the newest ones only, in batches.
+        const limits = newestPerKey(
+          await trx
+            .selectFrom('limit_snapshots')
+            .select(['id', 'target_id', 'collected_at', 'complete', 'errors'])
+            .execute(),
+          (row) => row.target_id,
+        );
+        const usage = newestPerKey(
+          await trx.selectFrom('usage_snapshots').selectAll().execute(),
+          (row) => row.target_id,
+        );
+        const quotaRows: (QuotaRow & { snapshot_id: number })[] = [];
+        for (const ids of this.#batches(
+          [...limits.values()].map((row) => row.id),
+          1,
+        )) {
+          quotaRows.push(
+            ...(await trx
+              .selectFrom('limit_quotas')
+              .select(['snapshot_id', ...QUOTA_COLUMNS])
+              .where('snapshot_id', 'in', ids)
+              .orderBy('snapshot_id')
+              .orderBy('seq')
+              .execute()),
+          );
+        }
+        await this.#loadDefinitions(trx, quotaRows);
+        const quotasOf = groupRows(quotaRows, (row) => row.snapshot_id);
+        const sampleRows = [];
+        for (const ids of this.#batches(
+          [...usage.values()].map((row) => row.id),
+          1,
+        )) {
+          sampleRows.push(
+            ...(await trx
+              .selectFrom('usage_samples')
+              .select([
+                'snapshot_id',
+                'service_code',
+                'quota_code',
+                'value',
+                'observed_at',
+                'resource',
+                'source',
+              ])
+              .where('snapshot_id', 'in', ids)
+              .orderBy('snapshot_id')
+              .orderBy('service_code')
+              .orderBy('quota_code')
+              .orderBy('seq')
+              .execute()),
+          );
+        }
+        const samplesOf = groupRows(sampleRows, (row) => row.snapshot_id);
+        return targets
+          .filter((row) => limits.has(row.id) || usage.has(row.id))
+          .map((row): LatestSnapshots => {
+            const target = { accountId: row.account_id, region: row.region };
+            const limit = limits.get(row.id);
+            const used = usage.get(row.id);
+            return {
+              target,
+              accountName: row.account_name,
+              limits:
+                limit === undefined
+                  ? undefined
+                  : {
+                      target,
+                      collectedAt: fromEpoch(limit.collected_at),
+                      complete: fromFlag(limit.complete),
+                      quotas: (quotasOf.get(limit.id) ?? [])
+                        .map((quota) => this.#decodeQuota(quota, target))
+                        .sort(compareQuotaCodes),
+                      errors: decodeErrors(limit.errors),
+                    },
+              usage:
+                used === undefined
+                  ? undefined
+                  : {
+                      target,
+                      collectedAt: fromEpoch(used.collected_at),
+                      source: used.source,
+                      windowStart: fromEpoch(used.window_start),
+                      windowEnd: fromEpoch(used.window_end),
+                      complete: fromFlag(used.complete),
+                      samples: (samplesOf.get(used.id) ?? []).map(decodeSample),
+                      errors: decodeErrors(used.errors),
+                    },
+            };
+          });
+      }),
+    );
+  }
+
+  async saveCollectorOutcomes(target: Target | null, runs: readonly CollectorRun[]): Promise<void> {
+    const where = target === null ? 'the fleet' : targetKey(target);
+    await this.#use('write', `record the collectors' outcomes of ${where}`, async (db) => {
+      // The latest run per collector, should one list the same collector twice.
+      const latest = new Map<string, CollectorHealthTable>();
+      for (const run of runs) {
+        const at = toEpoch(run.at, `at of ${run.collector}`);
+        const earlier = latest.get(run.collector);
+        if (earlier !== undefined && earlier.at > at) continue;
+        latest.set(run.collector, {
+          account_id: target?.accountId ?? '',
+          region: target?.region ?? '',
+          collector: run.collector,
+          success: toFlag(run.success),
+          duration_ms: run.durationMs,
+          at,
+          last_success_at: run.success ? at : (earlier?.last_success_at ?? null),
+          error:
+            run.success || run.error === undefined
+              ? null
+              : JSON.stringify({
+                  scope: run.error.scope,
+                  serviceCode: run.error.serviceCode,
+                  code: run.error.code,
+                  message: run.error.message,
+                  ...(run.error.hint === undefined ? {} : { hint: run.error.hint }),
+                }),
+        });
+      }
+      await db.transaction().execute(async (trx) => {
+        await this.#insertInBatches([...latest.values()], (batch) =>
+          trx
+            .insertInto('collector_health')
+            .values(batch)
+            .onConflict((oc) =>
+              oc
+                .columns(['account_id', 'region', 'collector'])
+                .doUpdateSet((eb) => ({
+                  success: eb.ref('excluded.success'),
+                  duration_ms: eb.ref('excluded.duration_ms'),
+                  at: eb.ref('excluded.at'),
+                  error: eb.ref('excluded.error'),
+                  last_success_at: eb.fn.coalesce(
+                    'excluded.last_success_at',
+                    'collector_health.last_success_at',
+                  ),
+                }))
+                // An older run than the one stored changes nothing.
+                .where('excluded.at', '>=', (eb) => eb.ref('collector_health.at')),
+            )
+            .execute(),
+        );
+      });
+    });
+  }
+
+  async collectorHealth(): Promise<CollectorHealth[]> {
+    return this.#use('read', "read the collectors' health", async (db) => {
+      const rows = await db
+        .selectFrom('collector_health')
+        .selectAll()
+        .orderBy('account_id')
+        .orderBy('region')
+        .orderBy('collector')
+        .execute();
+      return rows.map(decodeHealth);
     });
   }
 
@@ -818,24 +1083,20 @@ export class SqliteStore implements Store {
   ): Promise<Quota[]> {
     const rows = await trx
       .selectFrom(table)
-      .select([
-        'definition_id',
-        'value',
-        'source',
-        'default_value',
-        'quota_arn',
-        'applied_at_level',
-        'context_scope',
-        'context_scope_type',
-        'context_id',
-        'error_code',
-        'error_message',
-      ])
+      .select(QUOTA_COLUMNS)
       .where('snapshot_id', '=', snapshotId)
       .orderBy('seq')
       .execute();
-    // The static half comes from the decoded-definition cache, not a join: a 4,000-quota snapshot
-    // reads 11 narrow columns per row and decodes each definition once per process.
+    await this.#loadDefinitions(trx, rows);
+    return rows.map((row) => this.#decodeQuota(row, owner)).sort(compareQuotaCodes);
+  }
+
+  /**
+   * Reads into the decoded-definition cache the definitions of `rows` not in it yet. The static
+   * half of a quota comes from this cache, not a join: a 4,000-quota snapshot reads 11 narrow
+   * columns per row and decodes each definition once per process.
+   */
+  async #loadDefinitions(trx: Db, rows: readonly { definition_id: number }[]): Promise<void> {
     const missing = [...new Set(rows.map((row) => row.definition_id))].filter((id) => !this.#decoded.has(id));
     for (const ids of this.#batches(missing, 1)) {
       const definitions = await trx
@@ -848,12 +1109,12 @@ export class SqliteStore implements Store {
         this.#definitions.set(definitionKey(definition), definition.id);
       }
     }
-    const quotas = rows.map((row) => {
-      const definition = this.#decoded.get(row.definition_id);
-      if (definition === undefined) throw new Error(`quota definition ${row.definition_id} is missing`);
-      return decodeQuota(row, definition, owner);
-    });
-    return quotas.sort(compareQuotaCodes);
+  }
+
+  #decodeQuota(row: QuotaRow, owner: ArnOwner): Quota {
+    const definition = this.#decoded.get(row.definition_id);
+    if (definition === undefined) throw new Error(`quota definition ${row.definition_id} is missing`);
+    return decodeQuota(row, definition, owner);
   }
 
   /** The request with headroom's id `id`, or else the one with AWS's request id `id`. */

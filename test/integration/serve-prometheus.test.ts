@@ -1,0 +1,200 @@
+/**
+ * A real Prometheus scrapes `headroom serve --once` (a child process, as an operator runs it) on
+ * the sandbox: the target comes up, and a PromQL query for EC2's On-Demand Standard vCPUs
+ * (L-1216C47A) gives the utilization the store holds. Skipped, with the reason printed, only
+ * when /usr/bin/prometheus is not installed (Debian package prometheus).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { openSqliteStore } from '../../src/storage/sqlite/index.js';
+import { envWithoutAws, headroomCommand, REPO_ROOT } from '../helpers/aws-cli.js';
+import { sandboxAccounts, sandboxConfig } from '../helpers/sandbox.js';
+
+const PROMETHEUS = '/usr/bin/prometheus';
+const QUOTA = 'L-1216C47A';
+const missing = !existsSync(PROMETHEUS);
+if (missing) console.warn(`skipped: ${PROMETHEUS} is not installed (Debian package prometheus)`);
+
+let sandbox: Sandbox;
+let dir: string;
+const children: ChildProcess[] = [];
+
+/** A free loopback port (Prometheus cannot be told to pick one and say which). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** Starts a child process, keeping its output, killed in afterAll. */
+function start(file: string, args: readonly string[], env: NodeJS.ProcessEnv) {
+  const child = spawn(file, [...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  const output = { text: '' };
+  child.stdout.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
+  return { child, output };
+}
+
+/** Polls `check` every 200 ms until it gives a value, at most `timeoutMs`. */
+async function until<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<T | undefined>,
+  log: () => string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline)
+      throw new Error(`${what} did not happen within ${timeoutMs} ms:\n${log().slice(-3000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+beforeAll(async () => {
+  if (missing) return;
+  sandbox = await startSandbox({ throttle: 'off', regions: ['us-east-1'] });
+  dir = mkdtempSync(join(tmpdir(), 'headroom-prometheus-'));
+});
+
+afterAll(async () => {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const late = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(late);
+    }
+  }
+  if (!missing) {
+    await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+describe.skipIf(missing)('Prometheus scraping headroom serve', () => {
+  it(
+    'scrapes the target and answers PromQL with the utilization the store holds',
+    { timeout: 120_000 },
+    async () => {
+      const { management } = sandboxAccounts(sandbox);
+      const configFile = join(dir, 'headroom.yaml');
+      writeFileSync(
+        configFile,
+        sandboxConfig(sandbox, {
+          regions: ['us-east-1'],
+          services: ['ec2'],
+          extra: [`home: ${dir}`, 'log:', '  level: warn'],
+        }),
+      );
+      const command = headroomCommand(['--config', configFile, 'serve', '--port', '0', '--once']);
+      const env = Object.fromEntries(
+        Object.entries(envWithoutAws()).filter(([key]) => !key.startsWith('HEADROOM_')),
+      );
+      const headroom = start(command.file, command.args, {
+        ...env,
+        AWS_ACCESS_KEY_ID: management.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: management.secretAccessKey,
+      });
+      const metricsUrl = await until(
+        'headroom serve listening and its sweep done',
+        60_000,
+        () => {
+          const url = /serving (http:\/\/127\.0\.0\.1:\d+)\/metrics/.exec(headroom.output.text)?.[1];
+          return Promise.resolve(
+            url !== undefined && headroom.output.text.includes('one sweep done') ? url : undefined,
+          );
+        },
+        () => headroom.output.text,
+      );
+      const target = metricsUrl.replace('http://', '');
+
+      const port = await freePort();
+      writeFileSync(
+        join(dir, 'prometheus.yml'),
+        [
+          'global:',
+          '  scrape_interval: 1s',
+          '  evaluation_interval: 1s',
+          'scrape_configs:',
+          '  - job_name: headroom',
+          '    static_configs:',
+          `      - targets: ['${target}']`,
+          '',
+        ].join('\n'),
+      );
+      const prometheus = start(
+        PROMETHEUS,
+        [
+          `--config.file=${join(dir, 'prometheus.yml')}`,
+          `--storage.tsdb.path=${join(dir, 'tsdb')}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+          '--storage.tsdb.retention.time=1h',
+        ],
+        process.env,
+      );
+      const api = `http://127.0.0.1:${port}/api/v1`;
+      await until(
+        'the headroom target up in Prometheus',
+        60_000,
+        async () => {
+          const body = (await (await fetch(`${api}/targets`)).json()) as {
+            data: { activeTargets: { health: string }[] };
+          };
+          return body.data.activeTargets.some((t) => t.health === 'up') ? true : undefined;
+        },
+        () => prometheus.output.text,
+      );
+
+      // What the store holds, read beside the running server (SQLite in WAL mode).
+      const store = await openSqliteStore(join(dir, 'headroom.sqlite'));
+      const expected = new Map<string, number>();
+      try {
+        for (const entry of await store.latestSnapshots()) {
+          const quota = entry.limits?.quotas.find((q) => q.quotaCode === QUOTA);
+          const sample = entry.usage?.samples.find((s) => s.quotaCode === QUOTA && s.resource === undefined);
+          if (quota?.value && sample) expected.set(entry.target.accountId, sample.value / quota.value);
+        }
+      } finally {
+        await store.close();
+      }
+      expect(expected.size).toBe(3);
+
+      const query = encodeURIComponent(
+        `headroom_quota_usage_ratio{quota_code="${QUOTA}",region="us-east-1"}`,
+      );
+      const results = await until(
+        'the ratio of every account in Prometheus',
+        30_000,
+        async () => {
+          const body = (await (await fetch(`${api}/query?query=${query}`)).json()) as {
+            status: string;
+            data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+          };
+          return body.data.result.length === expected.size ? body.data.result : undefined;
+        },
+        () => prometheus.output.text,
+      );
+      for (const result of results) {
+        const accountId = result.metric.account_id ?? '';
+        expect(result.metric).toMatchObject({ job: 'headroom', service: 'ec2', quota_code: QUOTA });
+        expect(Number(result.value[1])).toBeCloseTo(expected.get(accountId) ?? Number.NaN, 12);
+      }
+    },
+  );
+});
