@@ -9,11 +9,13 @@ import { reason } from '../errors.js';
 import { initial } from './0001-initial.js';
 import { requests } from './0002-requests.js';
 import { countedUsage } from './0003-counted-usage.js';
+import { inventory } from './0005-inventory.js';
 
 export const sqliteMigrations: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
   '0002-requests': requests,
   '0003-counted-usage': countedUsage,
+  '0005-inventory': inventory,
 };
 
 /**
