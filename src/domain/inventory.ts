@@ -5,6 +5,9 @@
  * it (a role to assume or a profile to use), never credentials.
  */
 
+/** An IAM role ARN; group 1 is its account. */
+export const ROLE_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+
 /** The kinds of account source, as `inventory.sources[].type` names them (plus the static list). */
 export type InventorySourceType = 'static' | 'profiles' | 'organizations' | 'sql';
 
