@@ -56,10 +56,8 @@ type Read<T> = { ok: true; value: T } | { ok: false; problem: string };
 function readId(value: unknown, column: string): Read<string> {
   const id = text(value);
   if (id !== null && isAccountId(id)) return { ok: true, value: id };
-  const lostZeros =
-    (typeof value === 'number' || typeof value === 'bigint' || (id !== null && /^\d{1,11}$/.test(id))) &&
-    id !== null &&
-    id.length < 12;
+  // A number column has dropped the leading zeros of an id such as 012345678901.
+  const lostZeros = (typeof value === 'number' || typeof value === 'bigint') && id !== null && id.length < 12;
   return {
     ok: false,
     problem: `column ${column} ${shown(value)} is not a 12-digit account id${
