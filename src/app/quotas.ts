@@ -3,7 +3,7 @@
  * as functions of a Context, so the CLI and (later) the HTTP API call the same code.
  */
 import { type SweepResult, type SweepTarget, type TargetResult, sweep } from '../collect/sweep.js';
-import { quotaKey, utilization } from '../domain/quota.js';
+import { quotaKey, type UsageSample, utilization } from '../domain/quota.js';
 import { compareTargets, type Target, targetKey } from '../domain/target.js';
 import type { CacheEntry } from '../storage/port.js';
 import type { Context } from './context.js';
@@ -76,8 +76,12 @@ export interface QuotaRow {
   readonly unit: string;
   readonly adjustable: boolean;
   readonly global: boolean;
+  /** For a quota that applies per resource: the busiest resource's usage. */
   readonly usage: number | null;
+  /** `cloudwatch`, `utilization-report`, or `counter` (counted by headroom's usage counters). */
   readonly usageSource: string | null;
+  /** The busiest resource, for a quota that applies per resource; null otherwise. */
+  readonly usageResource: string | null;
   /** Usage over limit, 0–1 (above 1 when over the limit). */
   readonly utilization: number | null;
   readonly limitsAt: Date;
@@ -131,7 +135,17 @@ export async function quotaRows(
       continue;
     }
     const usage = await ctx.store.latestUsageSnapshot(target);
-    const samples = new Map((usage?.samples ?? []).map((s) => [quotaKey(s), s]));
+    const samples = new Map<string, UsageSample>();
+    for (const sample of usage?.samples ?? []) {
+      const held = samples.get(quotaKey(sample));
+      // The quota's own value, else its busiest resource.
+      if (
+        !held ||
+        (held.resource !== undefined && (sample.resource === undefined || sample.value > held.value))
+      ) {
+        samples.set(quotaKey(sample), sample);
+      }
+    }
     for (const q of limits.quotas) {
       if (query.services.length > 0 && !query.services.includes(q.serviceCode)) continue;
       if (query.adjustable && !q.adjustable) continue;
@@ -154,7 +168,8 @@ export async function quotaRows(
         adjustable: q.adjustable,
         global: q.global,
         usage: sample?.value ?? null,
-        usageSource: sample ? (usage?.source ?? null) : null,
+        usageSource: sample ? (sample.source ?? usage?.source ?? null) : null,
+        usageResource: sample?.resource ?? null,
         utilization: ratio,
         limitsAt: limits.collectedAt,
         usageAt: sample ? (usage?.collectedAt ?? null) : null,

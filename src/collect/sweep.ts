@@ -21,6 +21,7 @@ import {
   serviceSelected,
   storedRegionDefaults,
 } from './limits.js';
+import { countersFor, mergeCounted, runCounters } from './counters.js';
 import {
   chooseUsageSource,
   ReportUnavailableError,
@@ -268,12 +269,14 @@ export async function sweep(session: AwsSession, store: Store, options: SweepOpt
       }
     }
 
-    // Usage, for the quotas we know (fresh or from the last good snapshot).
+    // Usage, for the quotas we know (fresh or from the last good snapshot): CloudWatch (or the
+    // utilization report) for quotas with a usage metric, the usage counters for the rest.
     let usage: Freshness | 'none' = 'none';
     let usageSource: UsageSource | null = null;
     let sampleCount = 0;
     const watched = withUsageMetric(quotas);
-    if (watched.length > 0) {
+    const counterRuns = countersFor(quotas, { filter: options.filter, globalHome: homes.has(key) });
+    if (watched.length > 0 || counterRuns.length > 0) {
       const previousUsage = options.refresh ? undefined : await store.latestUsageSnapshot(target);
       if (previousUsage?.complete && fresh(previousUsage.collectedAt, options.usageTtlMs, now())) {
         usage = 'cached';
@@ -281,15 +284,40 @@ export async function sweep(session: AwsSession, store: Store, options: SweepOpt
         sampleCount = previousUsage.samples.length;
       } else {
         const started = performance.now();
+        const counting = runCounters(session, target, counterRuns, now);
         try {
-          const snapshot = await readUsage(session, target, watched, options, reportUnavailable, now);
+          const read =
+            watched.length > 0
+              ? await readUsage(session, target, watched, options, reportUnavailable, now)
+              : emptyUsage(target, options, now);
+          const counted = await counting;
+          const counterErrors = counted.flatMap((c) => (c.error ? [c.error] : []));
+          for (const c of counted) {
+            collectors.push({
+              collector: c.counter.serviceCode,
+              success: c.error === undefined,
+              durationMs: c.durationMs,
+              at: now(),
+              error: c.error,
+            });
+          }
+          const snapshot: UsageSnapshot = {
+            ...read,
+            samples: mergeCounted(
+              read.samples,
+              counted.flatMap((c) => c.samples),
+            ),
+            errors: [...read.errors, ...counterErrors],
+            complete: read.complete && counterErrors.length === 0,
+          };
+          warnEach(logger, key, 'usage counter failed', counterErrors);
           await store.saveUsageSnapshot(snapshot);
           usage = 'fetched';
           usageSource = snapshot.source;
           sampleCount = snapshot.samples.length;
           errors.push(...snapshot.errors);
-          warnEach(logger, key, 'partial usage', snapshot.errors);
-          outcome('usage', started, snapshot.errors);
+          warnEach(logger, key, 'partial usage', read.errors);
+          if (watched.length > 0) outcome('usage', started, read.errors);
           complete &&= snapshot.complete;
         } catch (error) {
           usage = 'failed';
@@ -298,6 +326,22 @@ export async function sweep(session: AwsSession, store: Store, options: SweepOpt
           errors.push(failed);
           warnEach(logger, key, 'usage failed', [failed]);
           outcome('usage', started, [failed]);
+          // What the counters counted is kept, on a snapshot that says the usage read failed.
+          const counted = await counting;
+          const samples = mergeCounted(
+            [],
+            counted.flatMap((c) => c.samples),
+          );
+          if (samples.length > 0) {
+            await store
+              .saveUsageSnapshot({
+                ...emptyUsage(target, options, now),
+                samples,
+                complete: false,
+                errors: [failed, ...counted.flatMap((c) => (c.error ? [c.error] : []))],
+              })
+              .catch(() => undefined);
+          }
         }
       }
     }
@@ -322,6 +366,21 @@ export async function sweep(session: AwsSession, store: Store, options: SweepOpt
   // This run's calls only: the session may have made others before (an earlier sweep).
   await store.recordApiCalls(session.stats.since(callsBefore).map((c) => ({ ...c, runId, at: finishedAt })));
   return { runId, startedAt, finishedAt, targets, complete: targets.every((t) => t.complete) };
+}
+
+/** A usage read with no samples, for a target whose quotas have no usage metric (counters only). */
+function emptyUsage(target: Target, options: SweepOptions, now: () => Date): UsageSnapshot {
+  const window = usageWindow(now(), options.usage.windowMs, options.usage.periodSeconds);
+  return {
+    target,
+    collectedAt: now(),
+    source: 'cloudwatch',
+    windowStart: window.start,
+    windowEnd: window.end,
+    complete: true,
+    samples: [],
+    errors: [],
+  };
 }
 
 async function readUsage(

@@ -34,6 +34,7 @@ import { OPERATIONS } from './services/index.js';
 import type { Account } from './world/accounts.js';
 import { exportState } from './world/saved-state.js';
 import type { World } from './world/world.js';
+import { RESOURCE_MODELS } from './services/resources.js';
 
 /** What the admin API tells about an account: who it is and its static keys. */
 export type AccountInfo = Pick<
@@ -122,6 +123,25 @@ export class SandboxAdmin {
       secretAccessKey: a.secretAccessKey,
       management: a.management,
     }));
+  }
+
+  /**
+   * The seeded resources of one model (`ec2`, `elb`…) in an account and region, as the describe
+   * calls serve them: what tests check usage counters against.
+   */
+  resources(model: string, accountId: string, region: string): unknown {
+    const found = RESOURCE_MODELS.find((m) => m.name === model);
+    if (!found) throw new Error(`the sandbox has no resource model ${model}`);
+    const account = this.world.account(accountId);
+    if (!account) throw new Error(`the sandbox has no account ${accountId}`);
+    return this.world.resources.of(found, account, region);
+  }
+
+  /** What seeded resources use of a quota (`serviceCode/quotaCode`) in an account and region. */
+  resourceUsage(accountId: string, region: string, key: string): number | undefined {
+    const account = this.world.account(accountId);
+    if (!account) throw new Error(`the sandbox has no account ${accountId}`);
+    return this.world.resources.usage(account, region, key);
   }
 
   info(): SandboxInfo {

@@ -22,15 +22,21 @@ import {
   type WireFamily,
   authError,
   detectFamily,
+  ec2ErrorReply,
+  ec2Reply,
   jsonErrorReply,
   jsonReply,
   queryErrorReply,
   queryReply,
+  restJsonErrorReply,
+  restJsonReply,
+  restXmlErrorReply,
+  restXmlReply,
   unknownOperation,
 } from './core/protocols.js';
 import { randomStream } from './core/random.js';
 import type { OperationDefinition, RequestContext, ServiceDefinition } from './core/service.js';
-import { readJson, readQuery, validate } from './core/shapes.js';
+import { readJson, readQuery, readRestParams, validate } from './core/shapes.js';
 import { SignatureProblem, headerMap, parseAuthorization, verifySignature } from './core/sigv4.js';
 import { Throttle } from './core/throttle.js';
 import {
@@ -62,6 +68,8 @@ interface Resolved {
   service: ServiceDefinition;
   operationName: string;
   operation: OperationDefinition;
+  /** REST: the values of the path's labels, by input member. */
+  labels?: Map<string, string>;
 }
 
 class SandboxServer {
@@ -70,7 +78,7 @@ class SandboxServer {
   readonly pageTokens = new PageTokens();
   readonly config: RuntimeConfig;
   readonly #faults: () => number;
-  readonly #bySigningName = new Map<string, ServiceDefinition>();
+  readonly #bySigningName = new Map<string, ServiceDefinition[]>();
 
   readonly world: World;
   readonly options: ResolvedSandboxOptions;
@@ -86,7 +94,12 @@ class SandboxServer {
       outages: options.outages,
     };
     this.#faults = randomStream(options.seed ^ 0x5eed);
-    for (const service of SERVICES) this.#bySigningName.set(service.signingName, service);
+    for (const service of SERVICES) {
+      this.#bySigningName.set(service.signingName, [
+        ...(this.#bySigningName.get(service.signingName) ?? []),
+        service,
+      ]);
+    }
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, admin: SandboxAdmin): Promise<void> {
@@ -114,7 +127,8 @@ class SandboxServer {
   async #serve(req: IncomingMessage, url: string, body: Buffer | undefined): Promise<HttpReply> {
     const requestId = randomUUID();
     const headers = headerMap(req.rawHeaders);
-    const family = detectFamily(headers);
+    const scoped = this.#serviceOf(headers);
+    const family = detectFamily(headers, scoped);
     if (body === undefined) {
       return this.#errorReply(
         family,
@@ -123,8 +137,15 @@ class SandboxServer {
         requestId,
       );
     }
-    const form = family === 'query' ? queryParams(url, headers, body) : undefined;
-    const named = family === 'json' ? headers.get('x-amz-target')?.[0] : (form?.get('Action') ?? undefined);
+    const form = family === 'query' || family === 'ec2' ? queryParams(url, headers, body) : undefined;
+    const method = req.method ?? 'GET';
+    const path = url.split('?', 1)[0] ?? '/';
+    const named =
+      family === 'json'
+        ? headers.get('x-amz-target')?.[0]
+        : family === 'rest-json' || family === 'rest-xml'
+          ? `${method} ${path}`
+          : (form?.get('Action') ?? undefined);
 
     // Who is calling, and which service they signed for.
     let caller: Caller;
@@ -132,7 +153,7 @@ class SandboxServer {
     let region: string;
     try {
       const auth = parseAuthorization(headers.get('authorization')?.[0]);
-      service = this.#bySigningName.get(auth.service);
+      service = this.#pick(this.#bySigningName.get(auth.service), form);
       region = auth.region;
       const found = this.world.credentials.lookup(auth.accessKeyId);
       if (!found)
@@ -160,13 +181,12 @@ class SandboxServer {
       caller = found;
     } catch (error) {
       if (!(error instanceof SignatureProblem)) throw error;
-      const answering = this.#serviceOf(headers);
       const failure = authError(error.kind, error.message, family);
-      return this.#fail(family, answering, operationLabel(named), 'auth_error', failure, requestId);
+      return this.#fail(family, scoped, operationLabel(named), 'auth_error', failure, requestId);
     }
 
     // Which operation.
-    const resolved = this.#resolve(service, family, named, form);
+    const resolved = this.#resolve(service, family, named, form, method, path);
     if (resolved instanceof AwsError) {
       return this.#fail(family, service, operationLabel(named), 'client_error', resolved, requestId);
     }
@@ -178,7 +198,9 @@ class SandboxServer {
         (o) => (o.account ?? caller.account.id) === caller.account.id && (o.region ?? region) === region,
       );
       if (down) throw svc.dialect.serviceUnavailable();
-      const denial = this.#denial(resolved, caller, region, family, body, form);
+      const params =
+        resolved.labels === undefined ? form : restParams(resolved.labels, url, resolved.operation);
+      const denial = this.#denial(resolved, caller, region, family, body, params);
       if (denial) throw denial;
       if (this.config.faultRate > 0 && this.#faults() < this.config.faultRate) {
         throw this.#faults() < 0.5 ? svc.dialect.internalFailure() : svc.dialect.serviceUnavailable();
@@ -200,17 +222,28 @@ class SandboxServer {
         // The wall clock, which tests can hold still to count throttled calls exactly.
         if (!this.throttle.take(key, limit, this.world.clock.wall())) throw svc.dialect.throttling();
       }
-      const input =
-        family === 'json'
-          ? readJson(operation.input, parseJsonBody(body, svc), svc.dialect)
-          : readQuery(operation.input, form ?? new URLSearchParams(), svc.dialect);
+      const input = this.#input(family, operation, svc, body, form, params);
       validate(operation.input, input, svc.dialect);
       this.world.settle();
       const output: unknown = await operation.handler(ctx, input);
       this.metering.record(svc.signingName, operationName, 'success');
-      return family === 'json'
-        ? jsonReply(svc.json?.version ?? '1.1', output, requestId)
-        : queryReply(operationName, output, requestId, svc.query?.xmlNamespace ?? '');
+      switch (family) {
+        case 'json':
+          return jsonReply(svc.json?.version ?? '1.1', output, requestId);
+        case 'ec2':
+          return ec2Reply(operationName, output, requestId, svc.ec2?.xmlNamespace ?? '');
+        case 'rest-json':
+          return restJsonReply(output, requestId);
+        case 'rest-xml':
+          return restXmlReply(
+            operation.xmlRoot ?? `${operationName}Response`,
+            output,
+            requestId,
+            svc.rest?.xmlNamespace ?? '',
+          );
+        case 'query':
+          return queryReply(operationName, output, requestId, svc.query?.xmlNamespace ?? '');
+      }
     } catch (error) {
       if (!(error instanceof AwsError)) {
         console.error(`sandbox: ${svc.signingName}.${operationName} failed:`, error);
@@ -220,6 +253,43 @@ class SandboxServer {
       const outcome: Outcome = throttled ? 'throttled' : error.status >= 500 ? 'fault' : 'client_error';
       return this.#fail(family, svc, operationName, outcome, error, requestId);
     }
+  }
+
+  /** Reads a request's input the way its protocol carries it. */
+  #input(
+    family: WireFamily,
+    operation: OperationDefinition,
+    service: ServiceDefinition,
+    body: Buffer,
+    form: URLSearchParams | undefined,
+    params: URLSearchParams | undefined,
+  ) {
+    switch (family) {
+      case 'json':
+        return readJson(operation.input, parseJsonBody(body, service), service.dialect);
+      case 'query':
+      case 'ec2':
+        return readQuery(operation.input, form ?? new URLSearchParams(), service.dialect, {
+          flatLists: family === 'ec2',
+        });
+      case 'rest-json':
+      case 'rest-xml': {
+        const fromBody =
+          family === 'rest-json' && body.length > 0
+            ? readJson(operation.input, parseJsonBody(body, service), service.dialect)
+            : {};
+        return { ...fromBody, ...readRestParams(operation.input, new Map(params ?? []), service.dialect) };
+      }
+    }
+  }
+
+  /** Of the services sharing a signing name, the one whose API version the form names. */
+  #pick(
+    services: readonly ServiceDefinition[] | undefined,
+    form: URLSearchParams | undefined,
+  ): ServiceDefinition | undefined {
+    const version = form?.get('Version') ?? undefined;
+    return services?.find((s) => (s.query ?? s.ec2)?.apiVersion === version) ?? services?.[0];
   }
 
   /**
@@ -239,7 +309,7 @@ class SandboxServer {
     if (denials.length === 0) return undefined;
     let json: Record<string, unknown> | undefined;
     const member = (name: string): string | undefined => {
-      if (family === 'query') return form?.get(name) ?? undefined;
+      if (family !== 'json') return form?.get(name) ?? undefined;
       json ??= jsonObject(body);
       const value = json[name];
       return typeof value === 'string' ? value : undefined;
@@ -275,7 +345,7 @@ class SandboxServer {
       service?.signingName ?? 'unknown',
       operation,
       outcome,
-      family === 'json' ? error.code : error.queryCode,
+      family === 'json' || family === 'rest-json' ? error.code : error.queryCode,
     );
     return this.#errorReply(family, service, error, requestId);
   }
@@ -289,7 +359,7 @@ class SandboxServer {
     const scope = /Credential=[^/]*\/[^/]*\/[^/]*\/([^/]*)\//.exec(
       headers.get('authorization')?.[0] ?? '',
     )?.[1];
-    if (scope !== undefined) return this.#bySigningName.get(scope);
+    if (scope !== undefined) return this.#bySigningName.get(scope)?.[0];
     const target = headers.get('x-amz-target')?.[0] ?? '';
     const prefix = target.slice(0, Math.max(target.lastIndexOf('.'), 0));
     return SERVICES.find((s) => s.json?.targetPrefix === prefix);
@@ -300,8 +370,18 @@ class SandboxServer {
     family: WireFamily,
     named: string | undefined,
     form: URLSearchParams | undefined,
+    method: string,
+    path: string,
   ): Resolved | AwsError {
     if (!service) return unknownOperation(family, operationLabel(named));
+    if (family === 'rest-json' || family === 'rest-xml') {
+      for (const [operationName, operation] of Object.entries(service.operations)) {
+        if (operation.http?.method !== method) continue;
+        const labels = matchPath(operation.http.path, path);
+        if (labels) return { service, operationName, operation, labels };
+      }
+      return unknownOperation(family, named);
+    }
     if (family === 'json') {
       const json = service.json;
       const dot = named?.lastIndexOf('.') ?? -1;
@@ -313,7 +393,7 @@ class SandboxServer {
       if (!json || prefix !== json.targetPrefix || !operation) return unknownOperation('json', named);
       return { service, operationName, operation };
     }
-    const query = service.query;
+    const query = service.query ?? service.ec2;
     const action = form?.get('Action') ?? undefined;
     const operation =
       action !== undefined && Object.hasOwn(service.operations, action)
@@ -331,16 +411,68 @@ class SandboxServer {
     error: AwsError,
     requestId: string,
   ): HttpReply {
-    if (family === 'json') {
-      return jsonErrorReply(
-        service?.json?.version ?? '1.1',
-        error,
-        requestId,
-        service?.json?.queryCompatible ?? false,
-      );
+    switch (family) {
+      case 'json':
+        return jsonErrorReply(
+          service?.json?.version ?? '1.1',
+          error,
+          requestId,
+          service?.json?.queryCompatible ?? false,
+        );
+      case 'ec2':
+        return ec2ErrorReply(error, requestId);
+      case 'rest-json':
+        return restJsonErrorReply(error, requestId);
+      case 'rest-xml':
+        return restXmlErrorReply(error, requestId, service?.rest?.xmlNamespace);
+      case 'query':
+        return queryErrorReply(error, requestId, service?.query?.xmlNamespace);
     }
-    return queryErrorReply(error, requestId, service?.query?.xmlNamespace);
   }
+}
+
+/**
+ * The labels of a path matched against a template (`/clusters/{name}/node-groups`), or undefined
+ * when it does not match. Labels match one segment and are percent-decoded.
+ */
+function matchPath(template: string, path: string): Map<string, string> | undefined {
+  const want = template.split('/');
+  const got = path.split('/');
+  if (want.length !== got.length) return undefined;
+  const labels = new Map<string, string>();
+  for (let i = 0; i < want.length; i++) {
+    const part = want[i] ?? '';
+    const value = got[i] ?? '';
+    const label = /^\{(\w+)\}$/.exec(part)?.[1];
+    if (label === undefined) {
+      if (part !== value) return undefined;
+      continue;
+    }
+    if (value === '') return undefined;
+    try {
+      labels.set(label, decodeURIComponent(value));
+    } catch {
+      return undefined;
+    }
+  }
+  return labels;
+}
+
+/** A REST request's parameters by input member: the path's labels and the bound query-string values. */
+function restParams(
+  labels: Map<string, string>,
+  url: string,
+  operation: OperationDefinition,
+): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [name, value] of labels) params.set(name, value);
+  const at = url.indexOf('?');
+  const query = new URLSearchParams(at < 0 ? '' : url.slice(at + 1));
+  for (const [wire, member] of Object.entries(operation.http?.query ?? {})) {
+    const value = query.get(wire);
+    if (value !== null) params.set(member, value);
+  }
+  return params;
 }
 
 function operationLabel(named: string | undefined): string {

@@ -28,11 +28,14 @@ import {
   TSCONFIG_PATH,
 } from '../helpers/aws-cli.js';
 import { clientSettings } from '../helpers/sandbox.js';
+import { COUNTERS } from '../../src/services/index.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
 /** Few services keep each run to a second or so at AWS's rates; iam has the global quotas. */
 const SERVICES = ['ec2', 'iam', 'lambda', 'monitoring'];
 const MEMBER_ROLE = 'OrganizationAccountAccessRole';
+/** Every quota a usage counter counts (`service/code`). */
+const COUNTED = new Set(COUNTERS.flatMap((c) => c.quotas.map((q) => `${c.serviceCode}/${q.quotaCode}`)));
 
 let sandbox: Sandbox;
 let management: AccountInfo;
@@ -227,6 +230,7 @@ interface QuotaJson {
   global: boolean;
   usage: number | null;
   usageSource: string | null;
+  usageResource: string | null;
   utilization: number | null;
   limitsAt: string;
   usageAt: string | null;
@@ -527,6 +531,10 @@ describe('headroom quotas', () => {
           usageSource: null,
           usageAt: null,
         });
+      } else if (row.usageSource === 'counter') {
+        // Counted by a usage counter: a quota with no usage metric, or one CloudWatch had no value for.
+        expect(COUNTED.has(`${row.serviceCode}/${row.quotaCode}`), `${row.quotaCode} is counted`).toBe(true);
+        expect(row.usageAt).toEqual(expect.any(String));
       } else {
         expect(quota?.hasUsageMetric, `${row.quotaCode} has usage but no usage metric`).toBe(true);
         expect(row.usageSource).toBe('cloudwatch');
@@ -560,6 +568,7 @@ describe('headroom quotas', () => {
       'global',
       'usage',
       'usageSource',
+      'usageResource',
       'utilization',
       'limitsAt',
       'usageAt',
@@ -1088,7 +1097,7 @@ describe('secrets', () => {
     const summary = parseSummary(lines.at(-1));
     const logged = lines.slice(0, -1);
     const callLine =
-      /^\d\d:\d\d:\d\d DEBUG aws call operation=(servicequotas|monitoring):[A-Za-z]+ target=(\d{12}:[a-z0-9-]+) durationMs=\d+ attempts=[1-9]\d* requestId=[0-9a-f-]{36}$/;
+      /^\d\d:\d\d:\d\d DEBUG aws call operation=(servicequotas|monitoring|ec2):[A-Za-z]+ target=(\d{12}:[a-z0-9-]+) durationMs=\d+ attempts=[1-9]\d* requestId=[0-9a-f-]{36}$/;
     const throttledLine = /^\d\d:\d\d:\d\d WARN {2}throttled: /;
     for (const line of logged)
       expect(line).toSatisfy((l: string) => callLine.test(l) || throttledLine.test(l));
@@ -1102,7 +1111,7 @@ describe('secrets', () => {
     for (const entry of calls) {
       expect(entry).toMatchObject({
         level: 20,
-        operation: expect.stringMatching(/^(servicequotas|monitoring):[A-Za-z]+$/) as string,
+        operation: expect.stringMatching(/^(servicequotas|monitoring|ec2):[A-Za-z]+$/) as string,
         target: expect.stringMatching(/^\d{12}:[a-z0-9-]+$/) as string,
         durationMs: expect.any(Number) as number,
         attempts: expect.any(Number) as number,

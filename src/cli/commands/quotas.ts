@@ -78,6 +78,7 @@ const CSV_COLUMNS = [
   'global',
   'usage',
   'usageSource',
+  'usageResource',
   'utilization',
   'limitsAt',
   'usageAt',
@@ -88,6 +89,9 @@ function tableRow(row: QuotaRow): Record<string, unknown> {
     ...row,
     target: `${row.accountName ?? row.accountId}:${row.region}`,
     quotaName: row.global ? `${row.quotaName} (global)` : row.quotaName,
+    // A per-resource quota shows its busiest resource.
+    usageSource:
+      row.usageResource === null ? row.usageSource : `${row.usageSource ?? ''} (${row.usageResource})`,
     bar: row.utilization === null ? null : renderBar(row.utilization),
   };
 }

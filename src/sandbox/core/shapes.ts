@@ -216,8 +216,13 @@ function numbered(node: KeyNode | undefined): [number, KeyNode][] {
  * Reads a query-protocol form (`Action=…&A.member.1.B=…&M.entry.1.key=…`) against a shape.
  * Scalars arrive as text and are converted by the shape's type.
  */
-export function readQuery(shape: StructureShape, params: URLSearchParams, dialect: ErrorDialect): Input {
-  return readQueryStructure(shape, '', keyTree(params), dialect);
+export function readQuery(
+  shape: StructureShape,
+  params: URLSearchParams,
+  dialect: ErrorDialect,
+  options: { flatLists?: boolean } = {},
+): Input {
+  return readQueryStructure(shape, '', keyTree(params), dialect, options.flatLists === true);
 }
 
 function readQueryStructure(
@@ -225,11 +230,12 @@ function readQueryStructure(
   prefix: string,
   node: KeyNode,
   dialect: ErrorDialect,
+  flat: boolean,
 ): Input {
   const out: Input = {};
   for (const [name, memberShape] of Object.entries(shape.members)) {
     const key = prefix ? `${prefix}.${name}` : name;
-    const value = readQueryValue(memberShape, key, node.children.get(name), dialect);
+    const value = readQueryValue(memberShape, key, node.children.get(name), dialect, flat);
     if (value !== undefined) out[name] = value;
   }
   return out;
@@ -240,17 +246,19 @@ function readQueryValue(
   key: string,
   node: KeyNode | undefined,
   dialect: ErrorDialect,
+  flat: boolean,
 ): unknown {
   if (!node) return undefined;
   switch (shape.kind) {
     case 'structure':
-      return readQueryStructure(shape, key, node, dialect);
+      return readQueryStructure(shape, key, node, dialect, flat);
     case 'list': {
-      const members = numbered(node.children.get('member'));
+      // EC2's query protocol numbers list items right under the member (`Filter.1.Name`).
+      const members = numbered(flat ? node : node.children.get('member'));
       // An empty list is sent as `Key=` with no members.
       if (members.length === 0) return node.value === '' ? [] : undefined;
       return members.map(([i, member]) =>
-        readQueryValue(shape.member, `${key}.member.${i}`, member, dialect),
+        readQueryValue(shape.member, flat ? `${key}.${i}` : `${key}.member.${i}`, member, dialect, flat),
       );
     }
     case 'map': {
@@ -266,6 +274,7 @@ function readQueryValue(
           `${key}.entry.${i}.${valueName}`,
           entry.children.get(valueName),
           dialect,
+          flat,
         );
       }
       return out;
@@ -303,6 +312,23 @@ function readQueryScalar(shape: Shape, key: string, text: string, dialect: Error
     default:
       throw invalid();
   }
+}
+
+/**
+ * Reads REST parameters (URI labels and query-string values, all text) into the members they are
+ * bound to, converted by each member's type as query-protocol scalars are.
+ */
+export function readRestParams(
+  shape: StructureShape,
+  values: ReadonlyMap<string, string>,
+  dialect: ErrorDialect,
+): Input {
+  const out: Input = {};
+  for (const [name, text] of values) {
+    const memberShape = shape.members[name];
+    if (memberShape) out[name] = readQueryScalar(memberShape, name, text, dialect);
+  }
+  return out;
 }
 
 /** Coral spells member paths in lowerCamelCase: `serviceCode`, `metricDataQueries.1.member.id`. */

@@ -1,8 +1,25 @@
 /**
- * A small XML writer for the query-family protocols. Values map to elements the way the AWS
- * query serializers expect: arrays become <member> children, Dates ISO 8601, objects nested
- * elements, `undefined` and `null` are left out.
+ * A small XML writer for the XML protocols (query, EC2 query, REST-XML). Values map to elements
+ * the way the AWS serializers expect: arrays become <member> children (or the member name the
+ * model gives, with `xmlList`), Dates ISO 8601, objects nested elements, `undefined` and `null`
+ * are left out.
  */
+
+const LIST_MEMBER = Symbol('xml list member name');
+
+/** A list whose items are written as <`member`> elements: EC2's <item>, Route 53's <HostedZone>. */
+export interface XmlList {
+  readonly [LIST_MEMBER]: string;
+  readonly items: readonly unknown[];
+}
+
+export function xmlList(member: string, items: readonly unknown[]): XmlList {
+  return { [LIST_MEMBER]: member, items };
+}
+
+function isXmlList(value: unknown): value is XmlList {
+  return typeof value === 'object' && value !== null && LIST_MEMBER in value;
+}
 
 export function escapeXml(text: string): string {
   return text
@@ -25,6 +42,10 @@ function formatXmlValue(value: unknown): string {
 
 export function xmlElement(name: string, value: unknown): string {
   if (value === undefined || value === null) return '';
+  if (isXmlList(value)) {
+    const member = value[LIST_MEMBER];
+    return `<${name}>${value.items.map((item: unknown) => xmlElement(member, item)).join('')}</${name}>`;
+  }
   if (Array.isArray(value)) {
     return `<${name}>${value.map((item: unknown) => xmlElement('member', item)).join('')}</${name}>`;
   }

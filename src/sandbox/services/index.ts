@@ -1,6 +1,9 @@
 /** Every service the sandbox serves, listed explicitly. */
 import type { ServiceDefinition } from '../core/service.js';
 import { cloudWatch } from './cloudwatch/index.js';
+import { ec2 } from './ec2/index.js';
+import { elastiCache } from './elasticache/index.js';
+import { elbClassic, elbv2 } from './elb/index.js';
 import { organizations } from './organizations/index.js';
 import { serviceQuotas } from './service-quotas/index.js';
 import { sns } from './sns/index.js';
@@ -14,6 +17,10 @@ export const SERVICES: readonly ServiceDefinition[] = [
   organizations,
   support,
   sns,
+  ec2,
+  elbv2,
+  elbClassic,
+  elastiCache,
 ];
 
 /** Every operation name any service serves (what a denial rule's `operation` may name). */

@@ -10,7 +10,9 @@ import { SupportState } from '../services/support/state.js';
 import { type Account, makeAccounts, organizationId } from './accounts.js';
 import { type Catalog, loadCatalog } from './catalog.js';
 import { Credentials } from './credentials.js';
+import { RESOURCE_MODELS } from '../services/resources.js';
 import type { RestorePlan } from './saved-state.js';
+import { Resources } from './resources.js';
 
 export class World {
   readonly catalog: Catalog;
@@ -20,6 +22,7 @@ export class World {
   readonly quotas: ServiceQuotasState;
   readonly support: SupportState;
   readonly sns = new SnsState();
+  readonly resources: Resources;
   readonly #accountsById: ReadonlyMap<string, Account>;
   /** The saved state the world started from, which a reset goes back to. */
   #restored: RestorePlan | undefined;
@@ -36,7 +39,17 @@ export class World {
     this.organizationId = organizationId(options.seed);
     this.credentials = new Credentials(options.seed, this.accounts);
     this.support = new SupportState(options.seed);
+    this.resources = new Resources({
+      models: RESOURCE_MODELS,
+      seed: options.seed,
+      activeRegions: options.regions,
+      limit: (account, region, serviceCode, quotaCode) => {
+        const quota = this.catalog.quota(serviceCode, quotaCode);
+        return quota ? (this.quotas.appliedAt(account, region, quota, 0) ?? 0) : 0;
+      },
+    });
     this.quotas = new ServiceQuotasState({
+      resourceUsage: (account, region, key) => this.resources.usage(account, region, key),
       catalog: this.catalog,
       accounts: this.accounts,
       activeRegions: options.regions,

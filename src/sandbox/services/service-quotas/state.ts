@@ -132,6 +132,26 @@ const FROM_ZERO = [8, 16, 32, 64, 128] as const;
 const ALWAYS_IN_USE = new Set(['ec2/L-1216C47A', 'lambda/L-B99A9384']);
 const EC2_STANDARD_VCPU = 'ec2/L-1216C47A';
 
+/** A series that holds `count` at every minute: the usage of seeded resources that do not change. */
+function flatProfile(count: number, limit: number, anchor: number): SeriesProfile {
+  return {
+    kind: 'count',
+    limit,
+    base: count / limit,
+    growthPerDay: 0,
+    dailyAmplitude: 0,
+    dailyPhaseHours: 0,
+    weekendDip: 0,
+    noise: 0,
+    spikeChancePerHour: 0,
+    spikeMagnitude: 0,
+    cap: Number.POSITIVE_INFINITY,
+    periodSeconds: 1,
+    anchor,
+    hash: 0,
+  };
+}
+
 export class ServiceQuotasState {
   readonly #targets = new Map<string, TargetState>();
   readonly requests = new Map<string, IncreaseRequest>();
@@ -143,6 +163,7 @@ export class ServiceQuotasState {
   readonly autoManagement = new Map<string, AutoManagement>();
   readonly tags = new Map<string, Map<string, string>>();
   readonly #overLimit: { accountId: string; region: string };
+  readonly #resourceUsage: (account: Account, region: string, key: string) => number | undefined;
 
   readonly catalog: Catalog;
   readonly activeRegions: readonly string[];
@@ -160,6 +181,8 @@ export class ServiceQuotasState {
     anchor: number;
     timings: RequestTimings;
     desk: CaseDesk;
+    /** What seeded resources use of a quota (`serviceCode/quotaCode`), when a resource model counts it. */
+    resourceUsage?: (account: Account, region: string, key: string) => number | undefined;
   }) {
     const { accounts, activeRegions } = options;
     this.catalog = options.catalog;
@@ -168,6 +191,7 @@ export class ServiceQuotasState {
     this.anchor = options.anchor;
     this.timings = options.timings;
     this.#desk = options.desk;
+    this.#resourceUsage = options.resourceUsage ?? (() => undefined);
     const overAccount = accounts[accounts.length > 1 ? 1 : 0] ?? accounts[0];
     this.#overLimit = { accountId: overAccount?.id ?? '', region: activeRegions[0] ?? 'us-east-1' };
   }
@@ -320,6 +344,8 @@ export class ServiceQuotasState {
     const key = `${quota.serviceCode}/${quota.quotaCode}`;
     const seededLimit = state.seeded[quota.index] ?? 0;
     if (!(seededLimit > 0)) return null;
+    const counted = this.#resourceUsage(account, region, key);
+    if (counted !== undefined) return counted > 0 ? flatProfile(counted, seededLimit, this.anchor) : null;
     const seriesKey = `${this.seed}|${account.id}|${region}|${key}`;
     const over =
       key === EC2_STANDARD_VCPU &&
