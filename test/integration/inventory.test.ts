@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DescribeRegionsCommand, EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AwsSession } from '../../src/aws/session.js';
 import { type SweepResult, sweep } from '../../src/collect/sweep.js';
@@ -27,7 +28,7 @@ import {
   TSCONFIG_PATH,
 } from '../helpers/aws-cli.js';
 import { freePort, type RunningDatabase, startMariadb, startPostgres } from '../helpers/databases.js';
-import { sandboxAccounts } from '../helpers/sandbox.js';
+import { clientSettings, sandboxAccounts } from '../helpers/sandbox.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
 /** Two small services keep sweeps with pages of 2 quick: one global (iam), one regional (sns). */
@@ -599,5 +600,74 @@ describe('AWS Organizations', () => {
     expect(line).toContain('; none of its accounts are read; allow organizations:ListAccounts');
     expect(keys(inventory.targets)).toEqual(REGIONS.map((r) => `${management.id}:${r}`).sort());
     await expectReadWhole(await sweepOf(inventory, parts), parts.store);
+  });
+});
+
+describe('regions', () => {
+  const ec2 = (region: string) => new EC2Client(clientSettings(sandbox, { region }));
+
+  it("a listed region that does not exist is one problem; the account's other regions are read", async () => {
+    const config = configOf({
+      accounts: [{ id: management.id, name: 'management', regions: ['us-east-1', 'us-foo-9'] }],
+    });
+    const parts = await open(config.accounts);
+    const inventory = await inventoryOf(config, parts);
+    expect(inventory.problems.map(problemText)).toEqual([
+      `warning inventory regions: region us-foo-9 of account ${management.id} does not exist (EC2 DescribeRegions does not list it); the account's other regions are read; correct or remove it in regions`,
+    ]);
+    expect(keys(inventory.targets)).toEqual([`${management.id}:us-east-1`]);
+    await expectReadWhole(await sweepOf(inventory, parts), parts.store);
+  });
+
+  it('regions AWS lists need no call to check', async () => {
+    const config = configOf({ accounts: [{ id: management.id }] });
+    const before = sandbox.admin.callTotal({ operation: 'DescribeRegions' });
+    const inventory = await inventoryOf(config, await open(config.accounts));
+    expect(keys(inventory.targets)).toEqual(REGIONS.map((r) => `${management.id}:${r}`).sort());
+    expect(sandbox.admin.callTotal({ operation: 'DescribeRegions' })).toBe(before);
+  });
+
+  it('all is every enabled region of the account, cached with the inventory', async () => {
+    const config = configOf({ regions: 'all', accounts: [{ id: management.id }] });
+    const parts = await open(config.accounts);
+    const before = sandbox.admin.callTotal({ operation: 'DescribeRegions' });
+    const inventory = await inventoryOf(config, parts);
+    const { Regions } = await ec2('us-east-1').send(new DescribeRegionsCommand({}));
+    const enabled = (Regions ?? []).map((r) => r.RegionName ?? '').sort();
+    expect(enabled.length).toBeGreaterThan(REGIONS.length);
+    expect(inventory.accounts[0]?.regionList).toEqual(enabled);
+    expect(inventory.problems).toEqual([]);
+    expect(sandbox.admin.callTotal({ operation: 'DescribeRegions' })).toBe(before + 2);
+    await inventoryOf(config, parts);
+    expect(sandbox.admin.callTotal({ operation: 'DescribeRegions' })).toBe(before + 2);
+  });
+
+  it('in-use is the enabled regions with a running instance, one small page per region', async () => {
+    const config = configOf({ regions: 'in-use', accounts: [{ id: management.id }] });
+    const parts = await open(config.accounts);
+    const { Regions } = await ec2('us-east-1').send(new DescribeRegionsCommand({}));
+    const enabled = (Regions ?? []).map((r) => r.RegionName ?? '');
+    const running: string[] = [];
+    for (const region of enabled) {
+      for await (const page of paginateDescribeInstances(
+        { client: ec2(region) },
+        { Filters: [{ Name: 'instance-state-name', Values: ['running'] }] },
+      )) {
+        if ((page.Reservations ?? []).some((r) => (r.Instances ?? []).length > 0)) {
+          running.push(region);
+          break;
+        }
+      }
+    }
+    expect(running.length).toBeGreaterThan(0);
+    expect(running.length).toBeLessThan(enabled.length);
+    const before = sandbox.admin.callTotal({ operation: 'DescribeInstances' });
+    const inventory = await inventoryOf(config, parts);
+    expect(inventory.problems).toEqual([]);
+    expect(inventory.accounts[0]?.regionList).toEqual(running.sort());
+    expect(sandbox.admin.callTotal({ operation: 'DescribeInstances' }) - before).toBe(enabled.length);
+    // Cached: asked once per TTL.
+    await inventoryOf(config, parts);
+    expect(sandbox.admin.callTotal({ operation: 'DescribeInstances' }) - before).toBe(enabled.length);
   });
 });
