@@ -671,3 +671,129 @@ describe('regions', () => {
     expect(sandbox.admin.callTotal({ operation: 'DescribeInstances' }) - before).toBe(enabled.length);
   });
 });
+
+describe('AWS profiles', () => {
+  it("reads each profile's account, by name or glob; a profile that fails is one problem", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'headroom-profiles-'));
+    const saved = {
+      config: process.env.AWS_CONFIG_FILE,
+      credentials: process.env.AWS_SHARED_CREDENTIALS_FILE,
+    };
+    try {
+      writeFileSync(join(dir, 'config'), ['[profile mgmt]', 'region = us-east-1', ''].join('\n'));
+      writeFileSync(
+        join(dir, 'credentials'),
+        [
+          '[mgmt]',
+          `aws_access_key_id = ${management.accessKeyId}`,
+          `aws_secret_access_key = ${management.secretAccessKey}`,
+          '[team-prod]',
+          `aws_access_key_id = ${production.accessKeyId}`,
+          `aws_secret_access_key = ${production.secretAccessKey}`,
+          '[team-broken]',
+          'aws_access_key_id = AKIAIOSFODNN7EXAMPLE',
+          'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+          '',
+        ].join('\n'),
+      );
+      process.env.AWS_CONFIG_FILE = join(dir, 'config');
+      process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
+      const config = configOf({
+        inventory: { sources: [{ type: 'profiles', profiles: ['mgmt', 'team-*', 'nobody'] }] },
+      });
+      const parts = await open();
+      const inventory = await inventoryOf(config, parts);
+      expect(inventory.accounts.map((a) => [a.id, a.name, a.profile, a.sources])).toEqual([
+        [management.id, 'mgmt', 'mgmt', ['profiles']],
+        [production.id, 'team-prod', 'team-prod', ['profiles']],
+      ]);
+      const lines = inventory.problems.map(problemText);
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toBe(
+        'warning inventory profiles: profile nobody is not in the AWS config or credentials file; known profiles: mgmt, team-broken, team-prod',
+      );
+      expect(lines[1]).toMatch(
+        /^warning inventory profiles: profile team-broken: the credentials for profile team-broken were refused/,
+      );
+      expect(lines.join('')).not.toContain('wJalr');
+      // A failed profile may pass (an expired login): the list is not cached.
+      expect(
+        await parts.store.latestInventory(sourceKey(config.inventory.sources[0] ?? never())),
+      ).toBeUndefined();
+      await expectReadWhole(await sweepOf(inventory, parts), parts.store);
+    } finally {
+      process.env.AWS_CONFIG_FILE = saved.config;
+      process.env.AWS_SHARED_CREDENTIALS_FILE = saved.credentials;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('headroom accounts', () => {
+  it('lists every account with its sources, how it is reached and its regions, never credentials', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'headroom-accounts-cli-'));
+    try {
+      writeFileSync(
+        join(dir, 'headroom.yaml'),
+        [
+          'aws:',
+          `  endpoint: ${sandbox.url}`,
+          'accounts:',
+          `  - id: '${production.id}'`,
+          '    name: prod',
+          `    roleArn: ${roleOf(production)}`,
+          '    regions: [eu-west-1, us-foo-9]',
+          `regions: [${REGIONS.join(', ')}]`,
+          'inventory:',
+          '  sources:',
+          '    - type: organizations',
+          `      exclude: ['${staging.id}']`,
+          '',
+        ].join('\n'),
+      );
+      writeFileSync(join(dir, 'aws-config'), '');
+      const command = headroomCommandAnywhere(['accounts', '--format', 'json']);
+      const result = await runProgram(command.file, command.args, {
+        cwd: dir,
+        timeoutMs: 60_000,
+        env: {
+          ...Object.fromEntries(Object.entries(envWithoutAws()).filter(([k]) => !k.startsWith('HEADROOM_'))),
+          HEADROOM_HOME: join(dir, 'home'),
+          AWS_CONFIG_FILE: join(dir, 'aws-config'),
+          AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws-config'),
+          AWS_ACCESS_KEY_ID: management.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: management.secretAccessKey,
+          AWS_EC2_METADATA_DISABLED: 'true',
+          TSX_TSCONFIG_PATH: TSCONFIG_PATH,
+        },
+      });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr.split('\n').filter((l) => l.startsWith('warning'))).toEqual([
+        `warning inventory regions: region us-foo-9 of account ${production.id} does not exist (EC2 DescribeRegions does not list it); the account's other regions are read; correct or remove it in regions`,
+      ]);
+      expect(JSON.parse(result.stdout)).toEqual([
+        {
+          id: production.id,
+          name: 'prod',
+          sources: ['static', 'organizations'],
+          roleArn: roleOf(production),
+          profile: null,
+          regions: ['eu-west-1'],
+          regionsSetting: ['eu-west-1', 'us-foo-9'],
+        },
+        {
+          id: management.id,
+          name: management.name,
+          sources: ['organizations'],
+          roleArn: null,
+          profile: null,
+          regions: REGIONS,
+          regionsSetting: null,
+        },
+      ]);
+      expect(result.stdout + result.stderr).not.toContain(management.secretAccessKey);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
