@@ -121,8 +121,9 @@ async function loadSource(
     const fallback = cached
       ? `; using the ${cached.accounts.length} accounts it gave ${ago(cached.fetchedAt, now)} ago (cached)`
       : '; none of its accounts are read';
-    options.logger.warn(
-      { source: source.name, code: failure.code },
+    // The caller prints the problem as a warning; the log file keeps it too.
+    options.logger.debug(
+      { source: source.name, code: failure.code, problem: failure.message },
       `inventory source ${source.name} failed`,
     );
     return {

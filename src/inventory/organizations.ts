@@ -76,7 +76,7 @@ export async function fetchOrganization(
     });
     throw new SourceFailure('HR_INVENTORY_SOURCE', failure.message, failure.hint);
   }
-  ctx.logger.info(
+  ctx.logger.debug(
     { source: source.name, accounts: accounts.length, inactive },
     `organizations: ${accounts.length} active accounts (${inactive} not active, left out)`,
   );
