@@ -57,6 +57,10 @@ export const AWS_RATES: Readonly<Record<string, Readonly<Record<string, Rate>>>>
       'DescribeSnapshots',
     ].map((operation) => [operation, rate(20, 80)]),
   ),
+  // SageMaker publishes none; ListTrainingJobs is reported held to 2 per second (deepracer-on-aws#87).
+  sagemaker: {
+    ListTrainingJobs: rate(2, 0),
+  },
   route53: {
     ListHostedZones: rate(5, 0),
     ListHealthChecks: rate(5, 0),
@@ -77,6 +81,12 @@ export const SERVICE_RATES: Readonly<Record<string, Rate>> = {
   ec2: rate(20, 80),
   route53: rate(5, 0),
 };
+
+/**
+ * Services whose rate is one budget for every operation of an account (Route 53: 5 requests per
+ * second per account, whatever the call), paced with one bucket rather than one per operation.
+ */
+export const SHARED_RATE_SERVICES: ReadonlySet<string> = new Set(['route53']);
 
 /** Operations with no known rate fall back to Service Quotas' Get* rate: slow but never wrong. */
 export const FALLBACK_RATE: Rate = rate(5, 5);

@@ -32,7 +32,7 @@ import { GLOBAL_QUOTA_HOME_REGION, type Target } from '../domain/target.js';
 import { type AccountAccess, CredentialResolver } from './credentials.js';
 import { errorName, isThrottling, requestIdOf, toAwsError } from './errors.js';
 import { RateLimiter, Semaphore } from './pacing.js';
-import { pacedRate } from './rates.js';
+import { pacedRate, SHARED_RATE_SERVICES } from './rates.js';
 import { CallStats } from './stats.js';
 
 export type RetryMode = 'standard' | 'adaptive';
@@ -307,7 +307,7 @@ export class AwsSession {
       (next: Next, context: MiddlewareContext) => async (args: HandlerArgs) => {
         const operation = operationOf(context);
         const bucket = this.#limiter.bucket(
-          `${where}|${service}|${operation}`,
+          SHARED_RATE_SERVICES.has(service) ? `${where}|${service}` : `${where}|${service}|${operation}`,
           pacedRate(service, operation),
         );
         if (pace) await bucket.take();

@@ -7,6 +7,7 @@ import { HeadroomError } from '../domain/errors.js';
 import { registerAccounts } from './commands/accounts.js';
 import { registerCollect } from './commands/collect.js';
 import { registerCompare } from './commands/compare.js';
+import { registerIamPolicy } from './commands/iam-policy.js';
 import { registerQuotas } from './commands/quotas.js';
 import { registerRequests } from './commands/requests.js';
 import { registerSandbox } from './commands/sandbox.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerCompare(program);
   registerRequests(program);
   registerCache(program);
+  registerIamPolicy(program);
   registerSandbox(program);
   return program;
 }

@@ -28,6 +28,13 @@ import { describeFailure } from '../aws/errors.js';
 import { LANES_PER_TARGET, lanes } from './lanes.js';
 import { withRetry } from './retry.js';
 
+/** The IAM actions reading limits calls. */
+export const LIMITS_IAM_ACTIONS = [
+  'servicequotas:ListServices',
+  'servicequotas:ListServiceQuotas',
+  'servicequotas:ListAWSDefaultServiceQuotas',
+] as const;
+
 /** Service Quotas' largest page. */
 export const PAGE_SIZE = 100;
 

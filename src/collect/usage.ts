@@ -35,6 +35,13 @@ import type { Target } from '../domain/target.js';
 import { describeFailure, errorMessage, errorName } from '../aws/errors.js';
 import { withRetry } from './retry.js';
 
+/** The IAM actions reading usage calls: CloudWatch, and the utilization report where an account offers it. */
+export const USAGE_IAM_ACTIONS = [
+  'cloudwatch:GetMetricData',
+  'servicequotas:StartQuotaUtilizationReport',
+  'servicequotas:GetQuotaUtilizationReport',
+] as const;
+
 /** GetMetricData's limit on queries per call. */
 export const QUERIES_PER_CALL = 500;
 /** GetQuotaUtilizationReport's largest page. */

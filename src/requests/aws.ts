@@ -20,6 +20,17 @@ import type { AwsRequestStatus } from '../domain/request.js';
 
 const PAGE_SIZE = 100;
 
+/** The IAM actions filing and following increase requests and Support cases call. */
+export const REQUESTS_IAM_ACTIONS = [
+  'servicequotas:ListServiceQuotas',
+  'servicequotas:GetAWSDefaultServiceQuota',
+  'servicequotas:ListRequestedServiceQuotaChangeHistory',
+  'servicequotas:GetRequestedServiceQuotaChange',
+  'servicequotas:RequestServiceQuotaIncrease',
+  'support:CreateCase',
+  'support:DescribeCases',
+] as const;
+
 /** A quota's value in a target now: applied, or AWS's default where there is none. */
 export interface CurrentValue {
   readonly value: number | null;

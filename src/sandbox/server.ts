@@ -218,7 +218,7 @@ class SandboxServer {
       };
       if (this.config.throttle === 'aws') {
         const limit = typeof operation.rate === 'function' ? operation.rate(ctx) : operation.rate;
-        const key = `${caller.account.id}|${region}|${svc.signingName}|${operationName}`;
+        const key = `${caller.account.id}|${region}|${svc.signingName}|${svc.sharedRate === true ? '*' : operationName}`;
         // The wall clock, which tests can hold still to count throttled calls exactly.
         if (!this.throttle.take(key, limit, this.world.clock.wall())) throw svc.dialect.throttling();
       }

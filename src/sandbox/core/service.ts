@@ -88,4 +88,6 @@ export interface ServiceDefinition {
   readonly rest?: RestProtocol;
   readonly dialect: ErrorDialect;
   readonly operations: Readonly<Record<string, OperationDefinition>>;
+  /** One rate budget per account and region for every operation (Route 53), not one per operation. */
+  readonly sharedRate?: boolean;
 }

@@ -136,7 +136,8 @@ function page<T>(
 ): { items: T[]; nextToken: string | undefined } {
   const tokens: PageTokens = ctx.pageTokens;
   const maxResults = input.MaxResults as number | undefined;
-  if (maxResults !== undefined && (maxResults < limits.min || maxResults > limits.max)) {
+  // Above the maximum, EC2 returns the maximum (the AWS CLI asks for 1000 of everything).
+  if (maxResults !== undefined && maxResults < limits.min) {
     throw ec2Error(
       'InvalidParameterValue',
       `Value ( ${maxResults} ) for parameter maxResults is invalid. Expecting a value between ${limits.min} and ${limits.max}.`,
@@ -153,7 +154,7 @@ function page<T>(
     offset = decoded.offset;
   }
   // Without MaxResults EC2 returns everything (up to 1000); the sandbox's cap still pages it.
-  const size = Math.min(maxResults ?? 1000, ctx.pageSize ?? Number.POSITIVE_INFINITY);
+  const size = Math.min(maxResults ?? 1000, limits.max, ctx.pageSize ?? Number.POSITIVE_INFINITY);
   const end = offset + size;
   return {
     items: items.slice(offset, end),

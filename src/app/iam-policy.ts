@@ -1,0 +1,86 @@
+/**
+ * The least-privilege IAM policy headroom needs, generated from what each module declares it
+ * calls: limits and usage (src/collect/), the usage counters (src/services/, each with its
+ * `iamActions`), account and region discovery, and, only when asked, filing increase requests and
+ * Support cases (src/requests/). A test runs every path against the sandbox and checks that the
+ * actions it calls are exactly these.
+ *
+ * sts:GetCallerIdentity is left out: AWS allows it to every principal.
+ */
+import { LIMITS_IAM_ACTIONS } from '../collect/limits.js';
+import { USAGE_IAM_ACTIONS } from '../collect/usage.js';
+import { REQUESTS_IAM_ACTIONS } from '../requests/aws.js';
+import { COUNTERS } from '../services/index.js';
+
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: 'Allow';
+  readonly Action: readonly string[];
+  readonly Resource: string | readonly string[];
+}
+
+export interface PolicyDocument {
+  readonly Version: '2012-10-17';
+  readonly Statement: readonly PolicyStatement[];
+}
+
+export interface PolicyOptions {
+  /** Add what filing increase requests and Support cases needs (`headroom apply`, the engine). */
+  readonly requests: boolean;
+  /** The role headroom assumes in member accounts, for the base identity's sts:AssumeRole. */
+  readonly roleName: string;
+  /** Extra actions of account and region discovery (src/inventory/), by statement. */
+  readonly discovery?: { readonly regions: readonly string[]; readonly accounts: readonly string[] };
+}
+
+function unique(actions: readonly string[]): string[] {
+  return [...new Set(actions)].sort((a, b) => a.localeCompare(b));
+}
+
+/** Every action reading quotas and usage calls, counters included. */
+export function readActions(): string[] {
+  return unique([...LIMITS_IAM_ACTIONS, ...USAGE_IAM_ACTIONS, ...COUNTERS.flatMap((c) => c.iamActions)]);
+}
+
+export function iamPolicy(options: PolicyOptions): PolicyDocument {
+  const statements: PolicyStatement[] = [
+    { Sid: 'HeadroomReadQuotasAndUsage', Effect: 'Allow', Action: readActions(), Resource: '*' },
+  ];
+  const discovery = options.discovery;
+  if (discovery && discovery.regions.length > 0) {
+    statements.push({
+      Sid: 'HeadroomDiscoverRegions',
+      Effect: 'Allow',
+      Action: unique(discovery.regions),
+      Resource: '*',
+    });
+  }
+  if (discovery && discovery.accounts.length > 0) {
+    statements.push({
+      Sid: 'HeadroomDiscoverAccountsFromManagementAccount',
+      Effect: 'Allow',
+      Action: unique(discovery.accounts),
+      Resource: '*',
+    });
+  }
+  statements.push({
+    Sid: 'HeadroomAssumeMemberRoles',
+    Effect: 'Allow',
+    Action: ['sts:AssumeRole'],
+    Resource: `arn:aws:iam::*:role/${options.roleName}`,
+  });
+  if (options.requests) {
+    statements.push({
+      Sid: 'HeadroomRequestIncreases',
+      Effect: 'Allow',
+      Action: unique(REQUESTS_IAM_ACTIONS),
+      Resource: '*',
+    });
+  }
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+/** Every action of a policy, sorted. */
+export function policyActions(policy: PolicyDocument): string[] {
+  return unique(policy.Statement.flatMap((s) => s.Action));
+}
