@@ -15,6 +15,8 @@ import type { Config } from '../config/schema.js';
 import { loadConfig } from '../config/load.js';
 import { UsageError } from '../domain/errors.js';
 import { isAccountId, splitTarget, type Target, targetKey } from '../domain/target.js';
+import type { InventoryProblem } from '../domain/inventory.js';
+import { type Inventory, takeInventory } from '../inventory/index.js';
 import { createLogger } from '../logging/logger.js';
 import type { Store } from '../storage/port.js';
 import { openSqliteStore } from '../storage/sqlite/index.js';
@@ -53,14 +55,26 @@ export interface Context {
   readonly logger: Logger;
   readonly store: Store;
   readonly session: AwsSession;
-  /** Every configured target. */
+  /** Every target of the inventory (problems aside; see `inventory`). */
   targets(): Promise<SweepTarget[]>;
+  /**
+   * The inventory: every account found (static config and sources) and its targets, with the
+   * problems met; taken once per context unless `refresh` asks the sources and EC2 again.
+   */
+  inventory(options?: { refresh?: boolean }): Promise<InventoryResult>;
   /**
    * Target arguments as targets: ACCOUNT:REGION, where ACCOUNT is an account id, an account name
    * from the config, or an AWS profile; or an alias. `label` names the argument in errors.
    */
   resolveTargets(specs: readonly string[], label?: string): Promise<SweepTarget[]>;
   close(): Promise<void>;
+}
+
+export interface InventoryResult {
+  readonly targets: SweepTarget[];
+  readonly problems: InventoryProblem[];
+  /** The accounts found, with their sources, how they are reached and their regions. */
+  readonly accounts: Inventory['accounts'];
 }
 
 /** The role the sandbox's member accounts are entered through (Organizations' default). */
@@ -112,6 +126,7 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
       file === null &&
       config.aws.endpoint === undefined &&
       config.accounts.length === 0 &&
+      config.inventory.sources.length === 0 &&
       options.startEmbedded !== undefined &&
       !(await credentialsConfigured(env));
     let embedded: EmbeddedAws | undefined;
@@ -173,28 +188,39 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
     const store = await openSqliteStore(join(config.home, embedded ? 'sandbox.sqlite' : 'headroom.sqlite'));
     cleanups.push(() => store.close());
 
-    let configured: SweepTarget[] | undefined;
-    const targets = async (): Promise<SweepTarget[]> => {
-      if (configured) return configured;
-      if (accounts.length === 0) {
-        // No accounts named: the account of the base credentials, in every configured region.
-        const me = await session.callerIdentity();
-        configured = config.regions.map((region) => ({
-          target: { accountId: me.accountId, region },
-          accountName: null,
-        }));
-      } else {
-        configured = accounts.flatMap((a) =>
-          a.regions.map((region) => ({ target: { accountId: a.id, region }, accountName: a.name ?? null })),
-        );
-      }
-      return configured;
+    let taken: Promise<InventoryResult> | undefined;
+    const inventory = (options: { refresh?: boolean } = {}): Promise<InventoryResult> => {
+      if (taken && options.refresh !== true) return taken;
+      const next = takeInventory({
+        accounts,
+        // The embedded sandbox is its own inventory: its accounts, nothing discovered.
+        sources: embedded ? [] : config.inventory.sources,
+        regions: config.regions,
+        ttlMs: config.inventory.ttlMs,
+        refresh: options.refresh === true,
+        session,
+        store,
+        env,
+        logger,
+      }).then((found) => ({
+        targets: found.targets,
+        problems: [...found.problems],
+        accounts: found.accounts,
+      }));
+      taken = next;
+      // A failed inventory (no credentials at all) is not kept: the next call tries again.
+      next.catch(() => {
+        if (taken === next) taken = undefined;
+      });
+      return next;
     };
+    const targets = async (): Promise<SweepTarget[]> => (await inventory()).targets;
 
     // Accounts reached through a profile the config does not name (`profile:region` targets).
     const profileAccounts = new Map<string, string>();
     const accountOf = async (spec: string, account: string, label: string): Promise<string> => {
-      const named = accounts.find((a) => a.name === account) ?? accounts.find((a) => a.profile === account);
+      const found = (await inventory()).accounts;
+      const named = found.find((a) => a.name === account) ?? found.find((a) => a.profile === account);
       if (named) return named.id;
       if (isAccountId(account)) return account;
       const known = profileAccounts.get(account);
@@ -205,7 +231,7 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
         return id;
       }
       throw new UsageError(`${label} '${spec}': no account, alias or AWS profile is named '${account}'`, {
-        hint: `use a 12-digit account id, or one of: ${accounts.map((a) => a.name ?? a.id).join(', ') || '(no accounts configured)'}`,
+        hint: `use a 12-digit account id, or one of: ${found.map((a) => a.name ?? a.id).join(', ') || '(no accounts configured)'}`,
       });
     };
 
@@ -227,7 +253,7 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
         }
         const target: Target = { accountId, region };
         const known = all.find((t) => targetKey(t.target) === targetKey(target));
-        const name = accounts.find((a) => a.id === accountId)?.name ?? null;
+        const name = (await inventory()).accounts.find((a) => a.id === accountId)?.name ?? null;
         chosen.set(targetKey(target), known ?? { target, accountName: name });
       }
       return [...chosen.values()];
@@ -242,6 +268,7 @@ export async function openContext(options: ContextOptions = {}): Promise<Context
       store,
       session,
       targets,
+      inventory,
       resolveTargets,
       close: closeAll,
     };

@@ -207,6 +207,16 @@ export class AwsSession {
     );
   }
 
+  /**
+   * Learns how to reach more accounts (found by the inventory after the session was made). An
+   * account the session already knows keeps its way in: the static config wins.
+   */
+  addAccounts(accounts: readonly AccountAccess[]): void {
+    for (const access of accounts) {
+      if (!this.#access.has(access.accountId)) this.#access.set(access.accountId, access);
+    }
+  }
+
   /** Who the base credentials are: the account used when the config names none. */
   async callerIdentity(): Promise<{ accountId: string; arn: string }> {
     return this.#identity('base', this.#credentials.base, 'the base credentials');

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { HeadroomError } from '../domain/errors.js';
+import { registerAccounts } from './commands/accounts.js';
 import { registerCollect } from './commands/collect.js';
 import { registerCompare } from './commands/compare.js';
 import { registerIamPolicy } from './commands/iam-policy.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
       'headroom.yaml to use (default: ./headroom.yaml, then $HEADROOM_HOME/headroom.yaml)',
     )
     .exitOverride();
+  registerAccounts(program);
   registerTargets(program);
   registerCollect(program);
   registerQuotas(program);

@@ -2,7 +2,7 @@
  * Environment overrides, read from the schema: each field whose info names an `env` variable.
  * Precedence is defaults < file < env (< flags, which the CLI applies on top).
  */
-import { fieldPaths, infoOf, schemaAt } from './fields.js';
+import { choicesOf, fieldPaths, infoOf, schemaAt } from './fields.js';
 import { configSchema } from './schema.js';
 
 /** Names the config file to read; checked before ./headroom.yaml and <home>/headroom.yaml. */
@@ -41,7 +41,11 @@ export function readEnvOverrides(env: NodeJS.ProcessEnv): EnvValue[] {
     if (text === '') return [];
     let value: unknown = text;
     if (override.kind === 'number' && NUMBER.test(text)) value = Number(text);
-    if (override.kind === 'list') {
+    // A list field may also take a word (regions: all, in-use).
+    if (
+      override.kind === 'list' &&
+      !choicesOf(schemaAt(configSchema, override.path) ?? configSchema).includes(text)
+    ) {
       value = text
         .split(',')
         .map((item) => item.trim())

@@ -70,29 +70,46 @@ export function coreOf(schema: z.ZodType): z.ZodType {
   return layers(schema).at(-1) ?? schema;
 }
 
+/** The options of a union (a discriminated union included), each past its wrappers; else the schema. */
+function alternatives(schema: z.ZodType): z.ZodType[] {
+  const core = coreOf(schema);
+  return core instanceof z.ZodUnion ? (core.options as z.ZodType[]).map(coreOf) : [core];
+}
+
+/** The schema one step below `schema` at `segment`, in the first union option that has it. */
+function childAt(schema: z.ZodType, segment: PropertyKey): z.ZodType | undefined {
+  for (const core of alternatives(schema)) {
+    if (core instanceof z.ZodObject && typeof segment === 'string') {
+      if (Object.hasOwn(core.shape, segment)) return core.shape[segment] as z.ZodType;
+    } else if (core instanceof z.ZodArray && typeof segment === 'number') {
+      return core.element as z.ZodType;
+    } else if (core instanceof z.ZodRecord) {
+      return core.valueType as z.ZodType;
+    }
+  }
+  return undefined;
+}
+
 /** The schema of the field at `path` (`['accounts', 0, 'id']`), or undefined past the schema's end. */
 export function schemaAt(root: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
   let current: z.ZodType = root;
   for (const segment of path) {
-    const core = coreOf(current);
-    let next: z.ZodType | undefined;
-    if (core instanceof z.ZodObject && typeof segment === 'string') {
-      next = Object.hasOwn(core.shape, segment) ? (core.shape[segment] as z.ZodType) : undefined;
-    } else if (core instanceof z.ZodArray && typeof segment === 'number') {
-      next = core.element as z.ZodType;
-    } else if (core instanceof z.ZodRecord) {
-      next = core.valueType as z.ZodType;
-    }
+    const next = childAt(current, segment);
     if (next === undefined) return undefined;
     current = next;
   }
   return current;
 }
 
-/** The keys an object field accepts, in schema order; empty when `schema` is not an object. */
+/**
+ * The keys an object field accepts, in schema order (of every option, for a union of objects);
+ * empty when `schema` is not an object.
+ */
 export function keysOf(schema: z.ZodType): string[] {
-  const core = coreOf(schema);
-  return core instanceof z.ZodObject ? Object.keys(core.shape) : [];
+  const keys = alternatives(schema).flatMap((core) =>
+    core instanceof z.ZodObject ? Object.keys(core.shape) : [],
+  );
+  return [...new Set(keys)];
 }
 
 /** The schema of a record field's keys; undefined when `schema` is not a record. */
@@ -101,10 +118,9 @@ export function recordKeyOf(schema: z.ZodType): z.ZodType | undefined {
   return core instanceof z.ZodRecord ? (core.keyType as z.ZodType) : undefined;
 }
 
-/** The choices of an enum field; empty when `schema` is not an enum. */
+/** The choices of an enum field (or of the enum in a union); empty when there is none. */
 export function choicesOf(schema: z.ZodType): string[] {
-  const core = coreOf(schema);
-  return core instanceof z.ZodEnum ? core.options.map(String) : [];
+  return alternatives(schema).flatMap((core) => (core instanceof z.ZodEnum ? core.options.map(String) : []));
 }
 
 /** Every field path in the schema, parents before children; arrays and records appear as `*`. */
@@ -115,6 +131,10 @@ export function fieldPaths(root: z.ZodType, prefix: readonly string[] = []): str
       [...prefix, key],
       ...fieldPaths(child as z.ZodType, [...prefix, key]),
     ]);
+  }
+  if (core instanceof z.ZodUnion) {
+    const paths = (core.options as z.ZodType[]).flatMap((option) => fieldPaths(option, prefix));
+    return [...new Map(paths.map((path) => [path.join('.'), path])).values()];
   }
   if (core instanceof z.ZodArray) return fieldPaths(core.element as z.ZodType, [...prefix, '*']);
   if (core instanceof z.ZodRecord) return fieldPaths(core.valueType as z.ZodType, [...prefix, '*']);

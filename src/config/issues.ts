@@ -99,7 +99,11 @@ export function explainIssue(root: z.ZodType, issue: z.core.$ZodIssue): Problem[
   if (schema === undefined || info === undefined) {
     return [{ path, problem: `is not valid: ${issue.message}`, hint: undefined, atKey: false }];
   }
-  const input = issue.input;
+  // A discriminated union's bad discriminator carries the whole object as its input.
+  const input =
+    issue.code === 'invalid_union' && typeof issue.discriminator === 'string'
+      ? (issue.input as Record<string, unknown> | undefined)?.[issue.discriminator]
+      : issue.input;
   if (input === undefined)
     return [{ path, problem: 'is required', hint: { example: info.example }, atKey: true }];
   const special = info.hint?.(input);

@@ -66,6 +66,7 @@ function defaults(): Config {
     },
     accounts: [],
     regions: ['us-east-1'],
+    inventory: { ttlMs: 24 * 3_600_000, sources: [] },
     aliases: {},
     services: { include: [], exclude: [] },
     cache: { limitsTtlMs: 24 * 3_600_000, usageTtlMs: 3_600_000 },
@@ -178,6 +179,7 @@ describe('a full file', () => {
         },
       ],
       regions: ['us-east-1', 'eu-central-1'],
+      inventory: { ttlMs: 24 * 3_600_000, sources: [] },
       aliases: { 'prod-use1': 'prod:us-east-1', other: '210987654321:eu-west-1' },
       services: { include: ['ec2', 'vpc', 'AWSCloudMap'], exclude: ['sagemaker'] },
       cache: { limitsTtlMs: 12 * 3_600_000, usageTtlMs: 15 * 60_000 },
@@ -358,13 +360,13 @@ describe('bad values', () => {
     [
       'a region given as a single string',
       yaml('regions: eu-west-1'),
-      "headroom.yaml:1:10: regions must be a list of AWS regions such as [us-east-1, eu-west-1] (got 'eu-west-1')",
-      'write regions: [us-east-1, eu-west-1]',
+      "headroom.yaml:1:10: regions must be all, in-use, or a list of AWS regions such as [us-east-1, eu-west-1] (got 'eu-west-1')",
+      'write a list, even of one region: [eu-west-1]',
     ],
     [
       'no regions',
       yaml('regions: []'),
-      'headroom.yaml:1:10: regions must be a list of AWS regions such as [us-east-1, eu-west-1] (got an empty list)',
+      'headroom.yaml:1:10: regions must be all, in-use, or a list of AWS regions such as [us-east-1, eu-west-1] (got an empty list)',
       'write regions: [us-east-1, eu-west-1]',
     ],
     [
@@ -533,7 +535,7 @@ describe('unknown keys', () => {
       'a key nothing is close to',
       yaml('colour: blue'),
       'headroom.yaml:1:1: colour',
-      'remove it; the top level takes home, aws, accounts, regions, aliases, services, cache, usage, requests, serve, log',
+      'remove it; the top level takes home, aws, accounts, inventory, regions, aliases, services, cache, usage, requests, serve, log',
     ],
     [
       'a key nothing is close to, in a section',
@@ -854,8 +856,8 @@ describe('parseConfig', () => {
       expect.objectContaining({
         code: 'HR_CONFIG_INVALID',
         message:
-          "test config: regions must be a list of AWS regions such as [us-east-1, eu-west-1] (got 'eu-west-1')",
-        hint: 'write regions: [us-east-1, eu-west-1]',
+          "test config: regions must be all, in-use, or a list of AWS regions such as [us-east-1, eu-west-1] (got 'eu-west-1')",
+        hint: 'write a list, even of one region: [eu-west-1]',
       }),
     );
   });

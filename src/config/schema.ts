@@ -7,6 +7,7 @@
  * Documented field by field in docs/configuration.md.
  */
 import * as z from 'zod';
+import { ROLE_ARN_PATTERN } from '../domain/inventory.js';
 import { SERVICE_CODE_PATTERN } from '../domain/quota.js';
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from '../domain/target.js';
 import { LOG_LEVELS } from '../logging/levels.js';
@@ -19,7 +20,6 @@ export const DEFAULT_HOME = '~/.headroom';
 /** The shape of an AWS region name: the domain's rule. */
 export { REGION_PATTERN };
 const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
-const ROLE_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
 const ROLE_SESSION_NAME_PATTERN = /^[\w+=,.@-]{2,64}$/;
 const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
 /** A host name or an IPv4/IPv6 address to listen on. */
@@ -99,11 +99,27 @@ const region = field(z.string().regex(REGION_PATTERN), 'An AWS region name.', {
   example: 'eu-west-1',
 });
 
-function regionList(description: string, env?: `HEADROOM_${string}`) {
-  return field(uniqueList(region, 'region').min(1), description, {
-    expected: 'a list of AWS regions such as [us-east-1, eu-west-1]',
+/** `regions:` as written: a list, `all` (every enabled region) or `in-use` (regions running EC2 instances). */
+function regionSpec(description: string, env?: `HEADROOM_${string}`) {
+  return field(z.union([z.enum(['all', 'in-use']), uniqueList(region, 'region').min(1)]), description, {
+    expected: 'all, in-use, or a list of AWS regions such as [us-east-1, eu-west-1]',
     example: ['us-east-1', 'eu-west-1'],
+    hint: (input) =>
+      typeof input === 'string' && REGION_PATTERN.test(input)
+        ? `write a list, even of one region: [${input}]`
+        : undefined,
     ...(env === undefined ? {} : { env }),
+  });
+}
+
+function accountIdList(description: string) {
+  const id = field(z.string().regex(ACCOUNT_ID_PATTERN), 'A 12-digit AWS account id, as a quoted string.', {
+    expected: 'a 12-digit account id in quotes',
+    example: '123456789012',
+  });
+  return field(uniqueList(id, 'account'), description, {
+    expected: "a list of 12-digit account ids in quotes such as ['123456789012']",
+    example: ['123456789012'],
   });
 }
 
@@ -170,8 +186,8 @@ const account = field(
           example: 'headroom-7f3a',
         },
       ).optional(),
-      regions: regionList(
-        'The regions to read in this account, instead of the top-level regions.',
+      regions: regionSpec(
+        'The regions to read in this account, instead of the top-level regions: a list, all or in-use.',
       ).optional(),
     })
     .superRefine((entry, ctx) => {
@@ -208,6 +224,204 @@ const account = field(
   'An account to read, and how to get its credentials.',
   { expected: 'a mapping with at least an id', example: { id: '123456789012' } },
 );
+
+/** The type of an account source: the same words in every option of `inventory.sources`. */
+function sourceType<T extends 'profiles' | 'organizations' | 'sql'>(type: T) {
+  return field(z.literal(type), 'The kind of source.', {
+    expected: 'profiles, organizations or sql',
+    example: type,
+  });
+}
+
+const sourceName = field(
+  z.string().regex(NAME_PATTERN),
+  'The name the source is shown and cached under, unique among sources. Default: its type.',
+  { expected: 'a name of letters, digits, . _ or - that starts with a letter', example: 'cmdb' },
+).optional();
+
+const sourceRegions = regionSpec(
+  'The regions of the accounts this source finds (a row or static entry may say otherwise): a list, all or in-use.',
+).optional();
+
+const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
+/** A column name as the CMDB's query returns it (an alias in the query, or the table's own). */
+const COLUMN_PATTERN = /^[A-Za-z_][A-Za-z0-9_$]{0,63}$/;
+
+function column(description: string, example: string) {
+  return field(z.string().regex(COLUMN_PATTERN), description, {
+    expected: 'a column name of letters, digits or _ that starts with a letter or _',
+    example,
+  });
+}
+
+const profilesSource = z.strictObject({
+  type: sourceType('profiles'),
+  name: sourceName,
+  profiles: field(
+    uniqueList(
+      field(z.string().min(1), 'A profile name, or a glob with * and ? over the profile names.', {
+        expected: 'a profile name or a glob such as prod-*',
+        example: 'prod-*',
+      }),
+      'profile',
+    ).min(1),
+    "Profiles in ~/.aws/config or ~/.aws/credentials to read accounts with: names, or globs over the profile names (each profile's account from STS GetCallerIdentity).",
+    { expected: 'a list of profile names or globs such as [prod, team-*]', example: ['prod', 'team-*'] },
+  ),
+  regions: sourceRegions,
+});
+
+const organizationsSource = z
+  .strictObject({
+    type: sourceType('organizations'),
+    name: sourceName,
+    profile: profile(
+      'A profile of the management or delegated administrator account to list accounts with. Default: the base credentials. Not with roleArn.',
+    ).optional(),
+    roleArn: field(
+      z.string().regex(ROLE_ARN_PATTERN),
+      'A role in the management or delegated administrator account, assumed from the base credentials, to list accounts with. Not with profile.',
+      {
+        expected: 'an IAM role ARN such as arn:aws:iam::123456789012:role/headroom-org',
+        example: 'arn:aws:iam::123456789012:role/headroom-org',
+      },
+    ).optional(),
+    memberRole: field(
+      z.string().regex(ROLE_NAME_PATTERN),
+      'The role headroom assumes in each member account (the listing account itself is read with its own credentials).',
+      {
+        expected: 'an IAM role name of 1 to 64 letters, digits or + = , . @ _ -',
+        example: 'OrganizationAccountAccessRole',
+      },
+    ).prefault('OrganizationAccountAccessRole'),
+    include: accountIdList(
+      'Only these accounts of the organisation. Default: every active account.',
+    ).prefault([]),
+    exclude: accountIdList('Accounts of the organisation to leave out.').prefault([]),
+    regions: sourceRegions,
+  })
+  .superRefine((source, ctx) => {
+    if (source.profile !== undefined && source.roleArn !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['roleArn'],
+        message: 'cannot be set together with profile',
+        params: {
+          hint: 'keep one: the profile lists accounts with its own credentials, roleArn assumes a role',
+        },
+      });
+    }
+  }, WHEN_VALID);
+
+const sqlSource = z
+  .strictObject({
+    type: sourceType('sql'),
+    name: sourceName,
+    engine: field(
+      z.enum(['mysql', 'mariadb', 'postgres']),
+      'The CMDB database: mysql or mariadb (one driver), or postgres.',
+      { expected: 'mysql, mariadb or postgres', example: 'mariadb' },
+    ),
+    host: field(z.string().min(1).max(253), 'The database host. Default: 127.0.0.1 (unless socket is set).', {
+      expected: 'a host name or IP address',
+      example: 'cmdb.internal',
+    }).optional(),
+    port: field(
+      z.int().min(1).max(65_535),
+      'The database port. Default: 3306 (mysql, mariadb) or 5432 (postgres).',
+      {
+        expected: 'a port number from 1 to 65535',
+        example: 3306,
+      },
+    ).optional(),
+    socket: field(
+      z.string().min(1),
+      'A unix socket to connect through instead of host and port (for postgres: the socket directory).',
+      { expected: 'a socket path such as /run/mysqld/mysqld.sock', example: '/run/mysqld/mysqld.sock' },
+    ).optional(),
+    database: field(z.string().min(1).max(128), 'The database (schema) the query runs in.', {
+      expected: 'a database name',
+      example: 'cmdb',
+    }),
+    user: field(z.string().min(1).max(128), 'The database user (read-only is enough).', {
+      expected: 'a user name',
+      example: 'headroom',
+    }),
+    passwordEnv: field(
+      z.string().regex(ENV_NAME_PATTERN),
+      'The environment variable that holds the password; never the password itself. Leave out for socket or trust authentication.',
+      { expected: 'an environment variable name such as CMDB_PASSWORD', example: 'CMDB_PASSWORD' },
+    ).optional(),
+    tls: field(z.boolean(), 'Connect over TLS, checking the server certificate against the system CAs.', {
+      expected: 'true or false',
+      example: false,
+    }).prefault(false),
+    query: field(
+      z.string().trim().min(1).max(10_000),
+      'The SELECT that lists the accounts: one row per account, with the columns named in columns (or aliased to their defaults).',
+      {
+        expected: 'a SELECT statement',
+        example: 'SELECT account_id AS id, account_name AS name, role_arn, regions FROM aws_accounts',
+      },
+    ),
+    columns: section(
+      {
+        id: column('The column with the 12-digit account id.', 'id').prefault('id'),
+        name: column('The column with the account name.', 'name').prefault('name'),
+        roleArn: column('The column with a role ARN to assume (optional in each row).', 'role_arn').prefault(
+          'role_arn',
+        ),
+        regions: column(
+          'The column with the regions: comma-separated text, a JSON array, all or in-use (optional in each row).',
+          'regions',
+        ).prefault('regions'),
+      },
+      'The columns the query returns. Defaults: id, name, role_arn, regions.',
+      { id: 'account_id' },
+    ).prefault({}),
+    timeout: duration('How long connecting and the query may take, each: a duration from 1s to 5m.', {
+      min: 1000,
+      max: 5 * MINUTE,
+      expected: 'a duration from 1s to 5m such as 10s',
+      example: '10s',
+    }).prefault('10s'),
+    regions: sourceRegions,
+  })
+  .superRefine((source, ctx) => {
+    if (source.socket !== undefined && (source.host !== undefined || source.port !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['socket'],
+        message: 'cannot be set together with host or port',
+        params: { hint: 'connect through the socket or over TCP (host, port), not both' },
+      });
+    }
+  }, WHEN_VALID);
+
+const inventory = section(
+  {
+    ttl: duration(
+      'How long a discovered account list (and region discovery) is reused before asking its source again: a duration from 0s to 30d.',
+      {
+        min: 0,
+        max: 30 * DAY,
+        expected: 'a duration from 0s to 30d such as 24h',
+        example: '24h',
+      },
+    ).prefault('24h'),
+    sources: field(
+      z.array(z.discriminatedUnion('type', [profilesSource, organizationsSource, sqlSource])),
+      'Where accounts are found besides accounts: AWS profiles, AWS Organizations, SQL CMDBs.',
+      {
+        expected: 'a list of sources, each with a type (profiles, organizations or sql)',
+        example: [{ type: 'organizations' }],
+      },
+    ).prefault([]),
+  },
+  'Account discovery: sources of accounts besides the static accounts list.',
+  { sources: [{ type: 'organizations' }] },
+).prefault({});
 
 const fields = field(
   z.strictObject({
@@ -276,7 +490,11 @@ const fields = field(
       expected: 'a list of accounts',
       example: [{ id: '123456789012' }],
     }).prefault([]),
-    regions: regionList('The regions to read in every account.', 'HEADROOM_REGIONS').prefault(['us-east-1']),
+    inventory,
+    regions: regionSpec(
+      'The regions to read in every account: a list, all (every enabled region) or in-use (regions running EC2 instances).',
+      'HEADROOM_REGIONS',
+    ).prefault(['us-east-1']),
     aliases: field(
       z.record(
         field(z.string().regex(NAME_PATTERN), 'An alias name.', {
@@ -498,6 +716,23 @@ function checkAcrossFields(input: Fields, ctx: z.RefinementCtx): void {
       });
     }
   });
+  const sourceNames = new Map<string, number>();
+  input.inventory.sources.forEach((source, index) => {
+    const name = source.name ?? source.type;
+    const first = sourceNames.get(name);
+    if (first === undefined) {
+      sourceNames.set(name, index);
+      return;
+    }
+    ctx.addIssue({
+      code: 'custom',
+      path: ['inventory', 'sources', index, 'name'],
+      message: `(${name}) repeats the name of inventory.sources.${first}`,
+      params: { hint: 'give each source its own name (the default name is its type)' },
+    });
+  });
+  // Discovered accounts have names only known at run time: aliases may name them.
+  if (input.inventory.sources.length > 0) return;
   const names = [...seen.name.keys()];
   for (const [alias, target] of Object.entries(input.aliases)) {
     const accountPart = target.slice(0, target.lastIndexOf(':'));
@@ -542,7 +777,13 @@ function normalise(input: Fields) {
       /** The account's own regions, else the top-level ones. */
       regions: entry.regions ?? input.regions,
     })),
+    /** A list, `all` or `in-use`. */
     regions: input.regions,
+    inventory: {
+      ttlMs: input.inventory.ttl,
+      /** Each source with its name (default: its type) and its settings filled. */
+      sources: input.inventory.sources.map((source) => ({ ...source, name: source.name ?? source.type })),
+    },
     /** Alias → `ACCOUNT:REGION`; ACCOUNT is an id or the name of an entry in `accounts`. */
     aliases: input.aliases,
     /** Empty include: every service. */

@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StorageError } from '../domain/errors.js';
+import type { DiscoveredAccount, InventoryProblem } from '../domain/inventory.js';
 import type { CollectError, LimitSnapshot, Quota, UsageSample, UsageSnapshot } from '../domain/quota.js';
 import {
   REQUEST_STATUSES,
@@ -1263,6 +1264,101 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       });
     });
 
+    describe('inventory', () => {
+      const discovered: DiscoveredAccount[] = [
+        {
+          id: ACCOUNT,
+          name: 'payments-prod',
+          roleArn: `arn:aws:iam::${ACCOUNT}:role/OrganizationAccountAccessRole`,
+          profile: null,
+          regions: ['us-east-1', 'eu-west-1'],
+        },
+        { id: OTHER_ACCOUNT, name: null, roleArn: null, profile: 'payments-dev', regions: 'in-use' },
+        { id: '111122223333', name: 'sandbox', roleArn: null, profile: null, regions: null },
+      ];
+
+      it('keeps the newest list of each source, with its problems, apart from other sources', async () => {
+        expect(await store.latestInventory('cmdb@1')).toBeUndefined();
+        const problems: InventoryProblem[] = [
+          {
+            code: 'HR_INVENTORY_ROW',
+            source: 'cmdb',
+            message: "row 3 (id '12345'): column id must be a 12-digit account id",
+          },
+          { code: 'HR_INVENTORY_SOURCE', source: 'cmdb', message: 'unreachable', hint: 'start it' },
+        ];
+        await store.saveInventory({ source: 'cmdb@1', fetchedAt: at(0), accounts: discovered, problems });
+        await store.saveInventory({
+          source: 'organizations@2',
+          fetchedAt: at(1),
+          accounts: [],
+          problems: [],
+        });
+        expect(await store.latestInventory('cmdb@1')).toEqual({
+          source: 'cmdb@1',
+          fetchedAt: at(0),
+          accounts: discovered,
+          problems,
+        });
+        await store.saveInventory({
+          source: 'cmdb@1',
+          fetchedAt: at(5),
+          accounts: discovered.slice(0, 1),
+          problems: [],
+        });
+        expect(await store.latestInventory('cmdb@1')).toEqual({
+          source: 'cmdb@1',
+          fetchedAt: at(5),
+          accounts: discovered.slice(0, 1),
+          problems: [],
+        });
+        expect(await store.latestInventory('organizations@2')).toMatchObject({
+          fetchedAt: at(1),
+          accounts: [],
+        });
+      });
+
+      it('keeps how accounts are reached and nothing else, whatever an entry carries', async () => {
+        const [first] = discovered;
+        if (!first) throw new Error('no account');
+        const withSecrets = {
+          ...first,
+          externalId: 'headroom-7f3a',
+          secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+          password: 'hunter2',
+        };
+        await store.saveInventory({
+          source: 'cmdb@1',
+          fetchedAt: at(0),
+          accounts: [withSecrets],
+          problems: [],
+        });
+        const kept = await store.latestInventory('cmdb@1');
+        expect(kept?.accounts).toEqual([first]);
+        expect(JSON.stringify(kept)).not.toMatch(/hunter2|wJalr|headroom-7f3a/);
+      });
+
+      it('keeps the newest regions of each account, in-use unknown or known', async () => {
+        expect(await store.accountRegions(ACCOUNT)).toBeUndefined();
+        const regions = {
+          accountId: ACCOUNT,
+          fetchedAt: at(0),
+          known: ['ap-east-1', 'eu-west-1', 'us-east-1'],
+          enabled: ['eu-west-1', 'us-east-1'],
+          inUse: null,
+        };
+        await store.saveAccountRegions(regions);
+        expect(await store.accountRegions(ACCOUNT)).toEqual(regions);
+        await store.saveAccountRegions({ ...regions, fetchedAt: at(2), inUse: ['eu-west-1'] });
+        expect(await store.accountRegions(ACCOUNT)).toEqual({
+          ...regions,
+          fetchedAt: at(2),
+          inUse: ['eu-west-1'],
+        });
+        expect(await store.accountRegions(OTHER_ACCOUNT)).toBeUndefined();
+      });
+    });
+
     describe('close', () => {
       it('rejects every use after close, and closing twice is harmless', async () => {
         await store.close();
@@ -1288,6 +1384,23 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
           ['collectorHealth', () => store.collectorHealth()],
           ['cacheEntries', () => store.cacheEntries()],
           ['clearCache', () => store.clearCache()],
+          [
+            'saveInventory',
+            () => store.saveInventory({ source: 's', fetchedAt: at(0), accounts: [], problems: [] }),
+          ],
+          ['latestInventory', () => store.latestInventory('s')],
+          [
+            'saveAccountRegions',
+            () =>
+              store.saveAccountRegions({
+                accountId: ACCOUNT,
+                fetchedAt: at(0),
+                known: [],
+                enabled: [],
+                inUse: null,
+              }),
+          ],
+          ['accountRegions', () => store.accountRegions(ACCOUNT)],
         ];
         for (const [method, use] of uses) {
           await expect(use(), method).rejects.toMatchObject({ code: 'HR_STORE_CLOSED' });

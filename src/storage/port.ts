@@ -3,6 +3,7 @@
  * (`sqlite/` now, `postgres/` later); the rest of headroom sees only this file. Every write is one
  * transaction: a snapshot is stored whole or not at all.
  */
+import type { AccountRegions, InventorySnapshot } from '../domain/inventory.js';
 import type { CollectError, LimitSnapshot, Quota, UsageSample, UsageSnapshot } from '../domain/quota.js';
 import type { QuotaRequestRecord, RequestEvent, RequestFilter } from '../domain/request.js';
 import type { Target } from '../domain/target.js';
@@ -203,6 +204,17 @@ export interface Store {
   listRequests(filter?: RequestFilter): Promise<QuotaRequestRecord[]>;
   /** The changes of one request, oldest first. */
   requestEvents(id: string): Promise<RequestEvent[]>;
+
+  /**
+   * Keeps what an inventory source found, replacing what was kept for that source. Only ids,
+   * names, role ARNs, profile names and regions are kept: any other field is dropped.
+   */
+  saveInventory(snapshot: InventorySnapshot): Promise<void>;
+  /** What a source found last, or undefined. */
+  latestInventory(source: string): Promise<InventorySnapshot | undefined>;
+  /** Keeps what EC2 said of an account's regions, replacing what was kept for it. */
+  saveAccountRegions(regions: AccountRegions): Promise<void>;
+  accountRegions(accountId: string): Promise<AccountRegions | undefined>;
 
   /** Lets work under way finish, then closes; closing twice is harmless. */
   close(): Promise<void>;

@@ -206,6 +206,28 @@ export interface CollectorHealthTable {
   error: string | null;
 }
 
+/** The newest account list of one inventory source (its cache key), replaced whole on each fetch. */
+export interface InventoryTable {
+  source: string;
+  fetched_at: EpochMs;
+  /** JSON `DiscoveredAccount[]`: ids, names, role ARNs, profile names, regions; never credentials. */
+  accounts: string;
+  /** JSON `InventoryProblem[]`. */
+  problems: string;
+}
+
+/** What EC2 DescribeRegions (and DescribeInstances, for `in-use`) said of one account. */
+export interface AccountRegionsTable {
+  account_id: string;
+  fetched_at: EpochMs;
+  /** JSON `string[]`: every region AWS has. */
+  known: string;
+  /** JSON `string[]`: the account's enabled regions. */
+  enabled: string;
+  /** JSON `string[]`, or null when not looked for. */
+  in_use: string | null;
+}
+
 export interface Database {
   targets: TargetsTable;
   quota_definitions: QuotaDefinitionsTable;
@@ -219,4 +241,6 @@ export interface Database {
   quota_requests: QuotaRequestsTable;
   request_events: RequestEventsTable;
   collector_health: CollectorHealthTable;
+  inventory: InventoryTable;
+  account_regions: AccountRegionsTable;
 }

@@ -109,8 +109,15 @@ describe('Organizations', () => {
     for await (const page of paginateListAccounts({ client: organizations }, {})) pages.push(page);
     expect(pages).toHaveLength(3);
     const accounts = pages.flatMap((p) => p.Accounts ?? []);
-    expect(accounts.map((a) => a.Id)).toEqual(sandbox.admin.accounts().map((a) => a.id));
-    expect(accounts.every((a) => a.Status === 'ACTIVE' && a.JoinedTimestamp instanceof Date)).toBe(true);
+    const active = accounts.filter((a) => a.Status === 'ACTIVE' && a.State === 'ACTIVE');
+    expect(active.map((a) => a.Id)).toEqual(sandbox.admin.accounts().map((a) => a.id));
+    expect(accounts.every((a) => a.JoinedTimestamp instanceof Date)).toBe(true);
+    // One former member, SUSPENDED, listed after the others and not callable.
+    const [suspended, ...more] = accounts.filter((a) => a.Status !== 'ACTIVE');
+    expect(more).toEqual([]);
+    expect(suspended).toMatchObject({ Status: 'SUSPENDED', State: 'SUSPENDED' });
+    expect(sandbox.admin.accounts().map((a) => a.id)).not.toContain(suspended?.Id);
+    expect(suspended?.Id).toMatch(/^\d{12}$/);
     expect(accounts[0]?.Arn).toMatch(/^arn:aws:organizations::\d{12}:account\/o-[a-z0-9]+\/\d{12}$/);
     await expectAwsError(
       new OrganizationsClient(clientSettings(sandbox, { account: 1, maxAttempts: 1 })).send(

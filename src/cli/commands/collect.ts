@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { collect } from '../../app/quotas.js';
 import { headroomCodeFor } from '../../aws/errors.js';
 import { AwsError, IncompleteError } from '../../domain/errors.js';
+import { problemText } from '../../domain/inventory.js';
 import { targetKey } from '../../domain/target.js';
 import { createProgress } from '../output/progress.js';
 import { collectList, problemLine, withContext } from './shared.js';
@@ -33,6 +34,9 @@ export function registerCollect(program: Command): void {
       await withContext(command, async (ctx) => {
         const progress = createProgress({ stream: process.stderr, label: 'collecting', total: 0 });
         const started = performance.now();
+        // --refresh asks the account sources again too; each problem is a warning, the rest is read.
+        const inventoryProblems = (await ctx.inventory({ refresh: flags.refresh })).problems;
+        for (const problem of inventoryProblems) progress.log(problemText(problem));
         const result = await collect(ctx, {
           targets: flags.target,
           services: flags.service,
@@ -61,20 +65,29 @@ export function registerCollect(program: Command): void {
             `${sum((c) => c.attempts - c.calls)} retried) in ${seconds} s` +
             (ctx.mode === 'sandbox' ? ' [sandbox]' : ''),
         );
-        if (result.complete) return;
+        if (result.complete && inventoryProblems.length === 0) return;
         // Everything failed the same way (endpoint down, no credentials): that one cause is the error.
         const errors = targets.flatMap((t) => t.errors);
         const first = errors[0];
-        if (failed === targets.length && first && errors.every((e) => e.code === first.code)) {
+        if (
+          inventoryProblems.length === 0 &&
+          failed === targets.length &&
+          first &&
+          errors.every((e) => e.code === first.code)
+        ) {
           throw new AwsError(
             headroomCodeFor(first.code),
             first.message,
             first.hint === undefined ? {} : { hint: first.hint },
           );
         }
+        const missing =
+          inventoryProblems.length === 0
+            ? ''
+            : `; the inventory had ${inventoryProblems.length} problem${inventoryProblems.length === 1 ? '' : 's'}, so accounts or regions may be missing`;
         throw new IncompleteError(
           'HR_COLLECT_INCOMPLETE',
-          `${partial + failed} of ${targets.length} targets were not read whole (${errors.length} problems, listed above); what was read is stored`,
+          `${partial + failed} of ${targets.length} targets were not read whole (${errors.length} problems, listed above)${missing}; what was read is stored`,
           { hint: 'fix the causes named above, then run `headroom collect --refresh` for those targets' },
         );
       });

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { targetsWithCache } from '../../app/quotas.js';
+import { problemText } from '../../domain/inventory.js';
 import type { Target } from '../../domain/target.js';
 import type { CacheEntry } from '../../storage/port.js';
 import { renderCsv, renderJson } from '../output/csv.js';
@@ -80,6 +81,8 @@ export function registerTargets(program: Command): void {
     .addOption(formatOption())
     .action(async (flags: { format: Format }, command: Command) => {
       await withContext(command, async (ctx) => {
+        const { problems } = await ctx.inventory();
+        for (const problem of problems) process.stderr.write(`${problemText(problem)}\n`);
         const list = await targetsWithCache(ctx);
         emit(
           flags.format,

@@ -69,3 +69,26 @@ export function makeAccounts(seed: number, count: number, startTime: number): Ac
 export function organizationId(seed: number): string {
   return `o-${identifier(10, 'lower', seed, 'org')}`;
 }
+
+/**
+ * A former member the organisation still lists, SUSPENDED (as AWS lists a closed account for 90
+ * days): in ListAccounts only, never one of the accounts that can be called. Deterministic, with
+ * an id none of `accounts` has.
+ */
+export function suspendedAccount(seed: number, accounts: readonly Account[]): Account {
+  const taken = new Set(accounts.map((a) => a.id));
+  const index = accounts.length;
+  const id = accountId(seed, index, taken);
+  const org = identifier(10, 'lower', seed, 'org');
+  const first = accounts[0];
+  return {
+    index,
+    id,
+    name: 'closed-workload',
+    email: `aws+closed-workload@${org}.example.com`,
+    accessKeyId: '',
+    secretAccessKey: '',
+    management: false,
+    joinedAt: first?.joinedAt ?? 0,
+  };
+}

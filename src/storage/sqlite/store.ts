@@ -7,6 +7,12 @@ import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import { HeadroomError, StorageError } from '../../domain/errors.js';
+import type {
+  AccountRegions,
+  DiscoveredAccount,
+  InventoryProblem,
+  InventorySnapshot,
+} from '../../domain/inventory.js';
 import type { CollectError, LimitSnapshot, Quota, UsageSample, UsageSnapshot } from '../../domain/quota.js';
 import type { QuotaRequestRecord, RequestEvent, RequestFilter } from '../../domain/request.js';
 import { targetKey, type Target } from '../../domain/target.js';
@@ -1000,6 +1006,88 @@ export class SqliteStore implements Store {
         }));
       }),
     );
+  }
+
+  async saveInventory(snapshot: InventorySnapshot): Promise<void> {
+    // Field by field: whatever else an entry carries (an external id, a key by mistake) stays out.
+    const accounts = snapshot.accounts.map((a) => ({
+      id: a.id,
+      name: a.name,
+      roleArn: a.roleArn,
+      profile: a.profile,
+      regions: a.regions,
+    }));
+    const problems = snapshot.problems.map((p) => ({
+      code: p.code,
+      source: p.source,
+      message: p.message,
+      ...(p.hint === undefined ? {} : { hint: p.hint }),
+    }));
+    const row = {
+      source: snapshot.source,
+      fetched_at: toEpoch(snapshot.fetchedAt, 'fetchedAt'),
+      accounts: JSON.stringify(accounts),
+      problems: JSON.stringify(problems),
+    };
+    await this.#use('write', `save the accounts of inventory source ${snapshot.source}`, async (db) => {
+      await db
+        .insertInto('inventory')
+        .values(row)
+        .onConflict((oc) => oc.column('source').doUpdateSet(row))
+        .execute();
+    });
+  }
+
+  async latestInventory(source: string): Promise<InventorySnapshot | undefined> {
+    return this.#use('read', `read the accounts of inventory source ${source}`, async (db) => {
+      const row = await db
+        .selectFrom('inventory')
+        .selectAll()
+        .where('source', '=', source)
+        .executeTakeFirst();
+      if (row === undefined) return undefined;
+      return {
+        source: row.source,
+        fetchedAt: fromEpoch(row.fetched_at),
+        accounts: JSON.parse(row.accounts) as DiscoveredAccount[],
+        problems: JSON.parse(row.problems) as InventoryProblem[],
+      };
+    });
+  }
+
+  async saveAccountRegions(regions: AccountRegions): Promise<void> {
+    const row = {
+      account_id: regions.accountId,
+      fetched_at: toEpoch(regions.fetchedAt, 'fetchedAt'),
+      known: JSON.stringify(regions.known),
+      enabled: JSON.stringify(regions.enabled),
+      in_use: regions.inUse === null ? null : JSON.stringify(regions.inUse),
+    };
+    await this.#use('write', `save the regions of account ${regions.accountId}`, async (db) => {
+      await db
+        .insertInto('account_regions')
+        .values(row)
+        .onConflict((oc) => oc.column('account_id').doUpdateSet(row))
+        .execute();
+    });
+  }
+
+  async accountRegions(accountId: string): Promise<AccountRegions | undefined> {
+    return this.#use('read', `read the regions of account ${accountId}`, async (db) => {
+      const row = await db
+        .selectFrom('account_regions')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .executeTakeFirst();
+      if (row === undefined) return undefined;
+      return {
+        accountId: row.account_id,
+        fetchedAt: fromEpoch(row.fetched_at),
+        known: JSON.parse(row.known) as string[],
+        enabled: JSON.parse(row.enabled) as string[],
+        inUse: row.in_use === null ? null : (JSON.parse(row.in_use) as string[]),
+      };
+    });
   }
 
   async close(): Promise<void> {

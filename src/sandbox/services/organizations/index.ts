@@ -1,12 +1,15 @@
 /**
  * AWS Organizations (`organizations`, awsJson1_1): DescribeOrganization for any member, and
- * ListAccounts for the management account only, as AWS allows. Organizations publishes no API
+ * ListAccounts for the management account only, as AWS allows. ListAccounts also lists one
+ * SUSPENDED former member after the callable accounts (as AWS keeps a closed account listed for
+ * 90 days), so callers must skip accounts that are not ACTIVE. Organizations publishes no API
  * rate; 10 per second with a burst of 10 is assumed.
  */
 import { AwsError, jsonDialect } from '../../core/errors.js';
 import { paginate } from '../../core/pagination.js';
 import type { Handler, ServiceDefinition } from '../../core/service.js';
 import { integer, string, structure } from '../../core/shapes.js';
+import { suspendedAccount } from '../../world/accounts.js';
 
 const accessDenied = (): AwsError =>
   new AwsError('AccessDeniedException', "You don't have permissions to access this resource.", 400);
@@ -34,7 +37,12 @@ const listAccounts: Handler = (ctx, input) => {
   if (!ctx.account.management) throw accessDenied();
   const { world } = ctx;
   const management = world.managementAccount;
-  const result = paginate(world.accounts, {
+  const suspended = suspendedAccount(world.options.seed, world.accounts);
+  const listed = [
+    ...world.accounts.map((account) => ({ account, status: 'ACTIVE' })),
+    { account: suspended, status: 'SUSPENDED' },
+  ];
+  const result = paginate(listed, {
     tokens: ctx.pageTokens,
     scope: `ListAccounts|${ctx.account.id}`,
     nextToken: input.NextToken as string | undefined,
@@ -52,13 +60,13 @@ const listAccounts: Handler = (ctx, input) => {
       ),
   });
   return {
-    Accounts: result.items.map((account) => ({
+    Accounts: result.items.map(({ account, status }) => ({
       Id: account.id,
       Arn: `arn:aws:organizations::${management.id}:account/${world.organizationId}/${account.id}`,
       Email: account.email,
       Name: account.name,
-      Status: 'ACTIVE',
-      State: 'ACTIVE',
+      Status: status,
+      State: status,
       JoinedMethod: account.management ? 'INVITED' : 'CREATED',
       JoinedTimestamp: new Date(account.joinedAt),
     })),

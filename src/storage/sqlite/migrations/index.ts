@@ -10,12 +10,14 @@ import { initial } from './0001-initial.js';
 import { requests } from './0002-requests.js';
 import { countedUsage } from './0003-counted-usage.js';
 import { collectorHealth } from './0004-collector-health.js';
+import { inventory } from './0005-inventory.js';
 
 export const sqliteMigrations: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
   '0002-requests': requests,
   '0003-counted-usage': countedUsage,
   '0004-collector-health': collectorHealth,
+  '0005-inventory': inventory,
 };
 
 /**

@@ -1,0 +1,261 @@
+/**
+ * Real database servers for tests, each on a temp directory, a free 127.0.0.1 port and a unix
+ * socket: MariaDB (or MySQL) from `mariadbd`/`mysqld`, PostgreSQL 15 from its Debian binaries.
+ * Each is started with bounded waits and stopped (SIGTERM, then SIGKILL) by `stop()`. When the
+ * binaries are missing, `start*` returns the reason to skip instead.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { accessSync, constants, chownSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+
+const execFileAsync = promisify(execFile);
+
+export interface RunningDatabase {
+  readonly host: string;
+  readonly port: number;
+  /** MariaDB: the socket file; PostgreSQL: the socket directory. */
+  readonly socket: string;
+  /** Runs statements as the server's superuser, over the socket (in `database`, if given). */
+  admin(statements: readonly string[], database?: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export type Started = { database: RunningDatabase } | { skip: string };
+
+function executable(candidates: readonly string[]): string | undefined {
+  return candidates.find((path) => {
+    try {
+      accessSync(path, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** A free TCP port on 127.0.0.1 (free now; the server takes it a moment later). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (typeof address === 'object' && address !== null) resolve(address.port);
+        else reject(new Error('no port'));
+      });
+    });
+  });
+}
+
+/** Retries `probe` every 100 ms until it resolves, the process exits, or `timeoutMs` passes. */
+async function waitUntil(
+  probe: () => Promise<void>,
+  child: ChildProcess,
+  log: () => string,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}): ${log()}`);
+    try {
+      await probe();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw new Error(`the server did not start in ${timeoutMs} ms: ${String(error)}\n${log()}`, {
+          cause: error,
+        });
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      resolve();
+    });
+  });
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    child.kill('SIGKILL');
+  }, 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function spawnLogged(file: string, args: readonly string[], options: { uid?: number; gid?: number } = {}) {
+  const child = spawn(file, [...args], { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  return { child, log: () => output };
+}
+
+/** MariaDB (or MySQL) on a fresh data directory; root has no password over the socket. */
+export async function startMariadb(): Promise<Started> {
+  const server = executable([
+    '/usr/sbin/mariadbd',
+    '/usr/sbin/mysqld',
+    '/usr/bin/mariadbd',
+    '/usr/bin/mysqld',
+  ]);
+  const install = executable(['/usr/bin/mariadb-install-db', '/usr/bin/mysql_install_db']);
+  if (server === undefined || install === undefined) {
+    return { skip: 'no MariaDB binaries (mariadbd and mariadb-install-db; Debian package mariadb-server)' };
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'headroom-mariadb-'));
+  const datadir = join(dir, 'data');
+  const socket = join(dir, 'mysqld.sock');
+  const user = userInfo().username;
+  await execFileAsync(
+    install,
+    [
+      '--no-defaults',
+      `--datadir=${datadir}`,
+      '--auth-root-authentication-method=normal',
+      `--user=${user}`,
+      '--skip-test-db',
+    ],
+    { timeout: 60_000 },
+  );
+  const port = await freePort();
+  const { child, log } = spawnLogged(server, [
+    '--no-defaults',
+    `--datadir=${datadir}`,
+    `--socket=${socket}`,
+    `--port=${port}`,
+    '--bind-address=127.0.0.1',
+    `--user=${user}`,
+    '--skip-name-resolve',
+    '--innodb-buffer-pool-size=16M',
+    `--pid-file=${join(dir, 'mysqld.pid')}`,
+  ]);
+  const admin = async (statements: readonly string[], database?: string) => {
+    const connection = await mysql.createConnection({
+      socketPath: socket,
+      user: 'root',
+      connectTimeout: 5000,
+      ...(database === undefined ? {} : { database }),
+    });
+    try {
+      for (const statement of statements) await connection.query(statement);
+    } finally {
+      await connection.end();
+    }
+  };
+  try {
+    await waitUntil(() => admin(['SELECT 1']), child, log, 30_000);
+  } catch (error) {
+    await stopProcess(child);
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    database: {
+      host: '127.0.0.1',
+      port,
+      socket,
+      admin,
+      stop: async () => {
+        await stopProcess(child);
+        await rm(dir, { recursive: true, force: true });
+      },
+    },
+  };
+}
+
+/** uid and gid of a system user from /etc/passwd, or undefined. */
+function systemUser(name: string): { uid: number; gid: number } | undefined {
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${name}:`));
+  const [, , uid, gid] = line?.split(':') ?? [];
+  return uid === undefined || gid === undefined ? undefined : { uid: Number(uid), gid: Number(gid) };
+}
+
+/** PostgreSQL 15 on a fresh cluster (trust auth on the socket); as root, run as the postgres user. */
+export async function startPostgres(): Promise<Started> {
+  const bin = '/usr/lib/postgresql/15/bin';
+  const initdb = executable([join(bin, 'initdb')]);
+  const postgres = executable([join(bin, 'postgres')]);
+  if (initdb === undefined || postgres === undefined) {
+    return { skip: `no PostgreSQL 15 binaries in ${bin} (Debian package postgresql-15)` };
+  }
+  // PostgreSQL refuses to run as root.
+  const owner = process.getuid?.() === 0 ? systemUser('postgres') : undefined;
+  if (process.getuid?.() === 0 && owner === undefined) {
+    return { skip: 'running as root and there is no postgres user to run PostgreSQL as' };
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'headroom-postgres-'));
+  if (owner) chownSync(dir, owner.uid, owner.gid);
+  const datadir = join(dir, 'data');
+  await execFileAsync(
+    initdb,
+    // Trust on the socket (the admin), passwords over TCP (what headroom uses).
+    [
+      '-D',
+      datadir,
+      '-U',
+      'postgres',
+      '--auth-local=trust',
+      '--auth-host=scram-sha-256',
+      '-E',
+      'UTF8',
+      '--no-sync',
+    ],
+    { timeout: 60_000, ...(owner ?? {}) },
+  );
+  const port = await freePort();
+  const { child, log } = spawnLogged(
+    postgres,
+    ['-D', datadir, '-k', dir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
+    owner ?? {},
+  );
+  const admin = async (statements: readonly string[], database = 'postgres') => {
+    const client = new pg.Client({
+      host: dir,
+      port,
+      user: 'postgres',
+      database,
+      connectionTimeoutMillis: 5000,
+    });
+    await client.connect();
+    try {
+      for (const statement of statements) await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  try {
+    await waitUntil(() => admin(['SELECT 1']), child, log, 30_000);
+  } catch (error) {
+    await stopProcess(child);
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    database: {
+      host: '127.0.0.1',
+      port,
+      socket: dir,
+      admin,
+      stop: async () => {
+        await stopProcess(child);
+        await rm(dir, { recursive: true, force: true });
+      },
+    },
+  };
+}
