@@ -1,10 +1,11 @@
 /**
- * The IAM actions of account and region discovery: regions from EC2 (`all`, `in-use`), accounts
- * from AWS Organizations (in the management or delegated administrator account).
+ * The IAM actions of account and region discovery (src/inventory/): regions from EC2 (names
+ * outside AWS's public list, `all`, `in-use`), accounts from AWS Organizations (in the management
+ * or delegated administrator account).
  */
+import { ORGANIZATIONS_IAM_ACTIONS } from '../inventory/organizations.js';
+import { REGIONS_IAM_ACTIONS } from '../inventory/regions.js';
+
 export function discoveryActions(): { regions: string[]; accounts: string[] } {
-  return {
-    regions: ['ec2:DescribeRegions', 'ec2:DescribeInstances'],
-    accounts: ['organizations:ListAccounts'],
-  };
+  return { regions: [...REGIONS_IAM_ACTIONS], accounts: [...ORGANIZATIONS_IAM_ACTIONS] };
 }

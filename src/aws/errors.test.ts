@@ -67,4 +67,24 @@ describe('toAwsError', () => {
       'allow servicequotas:ListServiceQuotas',
     );
   });
+
+  it('names the action AWS refused when it is another than the call (a role that cannot be assumed)', () => {
+    const denied = (message: string) => Object.assign(sdkError('AccessDenied', 403), { message });
+    expect(
+      toAwsError(
+        denied(
+          'User: arn:aws:iam::1:user/a is not authorized to perform: ec2:DescribeVolumes on resource: *',
+        ),
+        site,
+      ).hint,
+    ).toContain('allow ec2:DescribeVolumes');
+    expect(
+      toAwsError(
+        denied(
+          'User: arn:aws:iam::1:user/a is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::2:role/r',
+        ),
+        site,
+      ).hint,
+    ).toBe('let the base identity assume that role, and the role trust it (README, "IAM permissions")');
+  });
 });

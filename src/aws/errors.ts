@@ -144,8 +144,15 @@ export function toAwsError(error: unknown, site: CallSite): AwsError {
     );
   }
   if (isAccessDenied(error)) {
+    // AWS names the action it refused; it may be another than the call's (AssumeRole into the
+    // account, refused before the call could be made).
+    const refused = /not authorized to perform:? ([a-z0-9-]+:[A-Za-z0-9]+)/.exec(message)?.[1] ?? site.action;
+    const hint =
+      refused === 'sts:AssumeRole'
+        ? 'let the base identity assume that role, and the role trust it (README, "IAM permissions")'
+        : `allow ${refused} for the identity headroom uses there (README, "IAM permissions")`;
     return new AwsError('HR_AWS_ACCESS_DENIED', `${name} on ${site.action} in ${site.where}: ${message}`, {
-      hint: `allow ${site.action} for the identity headroom uses there (README, "IAM permissions")`,
+      hint,
       cause: error,
     });
   }

@@ -10,6 +10,9 @@ import { toAwsError } from '../aws/errors.js';
 import { type DiscoveredAccount, ROLE_ARN_PATTERN } from '../domain/inventory.js';
 import { type Fetched, type OrganizationsSourceConfig, type SourceContext, SourceFailure } from './source.js';
 
+/** The IAM actions the organizations source calls (in the listing account). */
+export const ORGANIZATIONS_IAM_ACTIONS = ['organizations:ListAccounts'] as const;
+
 /** The account that lists the organisation, made reachable in the session. */
 async function listingAccount(source: OrganizationsSourceConfig, ctx: SourceContext): Promise<string> {
   const { session } = ctx;

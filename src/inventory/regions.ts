@@ -13,6 +13,9 @@ import type { AccountRegions, InventoryProblem, RegionSpec } from '../domain/inv
 import { GLOBAL_QUOTA_HOME_REGION } from '../domain/target.js';
 import type { Store } from '../storage/port.js';
 
+/** The IAM actions region discovery calls. */
+export const REGIONS_IAM_ACTIONS = ['ec2:DescribeRegions', 'ec2:DescribeInstances'] as const;
+
 /**
  * AWS's regions as of 2025 (commercial, GovCloud, China). A listed region in here needs no call
  * to check; one that is not is checked against DescribeRegions, so a newer region still works.

@@ -68,8 +68,20 @@ export async function serve(
   const scheduler = new Scheduler({
     store: ctx.store,
     logger: ctx.logger,
-    // Until account discovery lands (context.inventory()), the configured targets.
-    discover: async () => ({ targets: await ctx.targets(), problems: [] }),
+    // Every account source asked again (their caches bypassed); each problem is one line.
+    discover: async () => {
+      const found = await ctx.inventory({ refresh: true });
+      return {
+        targets: found.targets,
+        problems: found.problems.map((p) => ({
+          scope: 'target' as const,
+          serviceCode: null,
+          code: p.code,
+          message: `${p.source}: ${p.message}`,
+          hint: p.hint,
+        })),
+      };
+    },
     sweep: (targets, job) => sweepTargets(ctx, targets, { refresh: false, ...jobTtls(job, intervals) }),
     intervals,
     jitter: settings.jitter,
