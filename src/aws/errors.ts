@@ -146,7 +146,8 @@ export function toAwsError(error: unknown, site: CallSite): AwsError {
   if (isAccessDenied(error)) {
     // AWS names the action it refused; it may be another than the call's (AssumeRole into the
     // account, refused before the call could be made).
-    const refused = /not authorized to perform:? ([a-z0-9-]+:[A-Za-z0-9]+)/.exec(message)?.[1] ?? site.action;
+    const named = /not authorized to perform:? ([a-z0-9-]+:[A-Za-z0-9]+)/.exec(message)?.[1];
+    const refused = named === undefined || site.action.startsWith(named) ? site.action : named;
     const hint =
       refused === 'sts:AssumeRole'
         ? 'let the base identity assume that role, and the role trust it (README, "IAM permissions")'
