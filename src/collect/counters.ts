@@ -3,7 +3,8 @@
  * usage snapshot. CloudWatch (or the utilization report) stays the source of a quota it gave a
  * value for; a counted value fills every other quota a counter counts, and per-resource values
  * are always counted. Each counter runs isolated: one failing is recorded with its error and
- * never stops the others (node_exporter's execute()).
+ * never stops the others (node_exporter's execute()); one meeting a fault or throttling after
+ * the SDK's retries is run again, as a page of limits is asked again.
  */
 import type { AwsSession } from '../aws/session.js';
 import { describeFailure } from '../aws/errors.js';
@@ -12,6 +13,7 @@ import { type Target, targetKey } from '../domain/target.js';
 import { COUNTERS } from '../services/index.js';
 import { counts, type UsageCounter } from '../services/service.js';
 import { type ServiceFilter, serviceSelected } from './limits.js';
+import { withRetry } from './retry.js';
 
 export interface CounterRun {
   readonly counter: UsageCounter;
@@ -52,7 +54,9 @@ export async function runCounters(
     runs.map(async ({ counter, quotas }): Promise<CounterResult> => {
       const started = performance.now();
       try {
-        const counted = await counter.findUsage({ target, session, quotas });
+        // A counter's calls get the SDK's retries; above them, a counter still failing on a fault
+        // or throttling counts again from the start (rare: it costs its calls again, not values).
+        const counted = await withRetry(() => counter.findUsage({ target, session, quotas }));
         const at = now();
         const known = new Set(quotas.map((q) => q.quotaCode));
         const samples = counted
