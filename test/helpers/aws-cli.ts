@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { beforeAll } from 'vitest';
 
 const execFileAsync = promisify(execFile);
 
@@ -345,6 +346,16 @@ export async function checkAwsCli(cli: AwsCli): Promise<string> {
     );
   }
   return version;
+}
+
+/**
+ * For the tests of a `describe` that reads through the CLI: checks it (as `checkAwsCli`) before
+ * them, with time for a first start that loads its models.
+ */
+export function checkAwsCliFirst(cli: AwsCli): void {
+  beforeAll(async () => {
+    await checkAwsCli(cli);
+  }, 60_000);
 }
 
 export interface AwsCredentials {
