@@ -104,6 +104,34 @@ function spawnLogged(file: string, args: readonly string[], options: { uid?: num
   return { child, log: () => output };
 }
 
+/**
+ * A server just spawned, once it answers `admin` (up to 30 s): as a RunningDatabase whose `stop()`
+ * ends the process and removes its directory, as a failure to start does too.
+ */
+async function whenAnswering(server: {
+  child: ChildProcess;
+  log: () => string;
+  dir: string;
+  port: number;
+  socket: string;
+  admin: RunningDatabase['admin'];
+}): Promise<Started> {
+  const { child, dir } = server;
+  const stop = async () => {
+    await stopProcess(child);
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitUntil(() => server.admin(['SELECT 1']), child, server.log, 30_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    database: { host: '127.0.0.1', port: server.port, socket: server.socket, admin: server.admin, stop },
+  };
+}
+
 /** MariaDB (or MySQL) on a fresh data directory; root has no password over the socket. */
 export async function startMariadb(): Promise<Started> {
   const server = executable([
@@ -156,25 +184,7 @@ export async function startMariadb(): Promise<Started> {
       await connection.end();
     }
   };
-  try {
-    await waitUntil(() => admin(['SELECT 1']), child, log, 30_000);
-  } catch (error) {
-    await stopProcess(child);
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
-  return {
-    database: {
-      host: '127.0.0.1',
-      port,
-      socket,
-      admin,
-      stop: async () => {
-        await stopProcess(child);
-        await rm(dir, { recursive: true, force: true });
-      },
-    },
-  };
+  return whenAnswering({ child, log, dir, port, socket, admin });
 }
 
 /** uid and gid of a system user from /etc/passwd, or undefined. */
@@ -239,23 +249,5 @@ export async function startPostgres(): Promise<Started> {
       await client.end();
     }
   };
-  try {
-    await waitUntil(() => admin(['SELECT 1']), child, log, 30_000);
-  } catch (error) {
-    await stopProcess(child);
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
-  return {
-    database: {
-      host: '127.0.0.1',
-      port,
-      socket: dir,
-      admin,
-      stop: async () => {
-        await stopProcess(child);
-        await rm(dir, { recursive: true, force: true });
-      },
-    },
-  };
+  return whenAnswering({ child, log, dir, port, socket: dir, admin });
 }
