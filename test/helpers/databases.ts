@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import { type TestContext, afterAll, beforeAll } from 'vitest';
 
 const execFileAsync = promisify(execFile);
 
@@ -27,6 +28,44 @@ export interface RunningDatabase {
 }
 
 export type Started = { database: RunningDatabase } | { skip: string };
+
+/** A database server for the tests of one `describe`: `orSkip(ctx)` gives it, or skips the test. */
+export interface TestDatabase {
+  orSkip(ctx: TestContext): RunningDatabase;
+}
+
+/**
+ * For the `describe` that calls this: the server `start` gives, prepared by `setup`, before its
+ * tests and stopped after them. When the binaries are missing the reason is printed once, and each
+ * test that asks for the server is skipped with it.
+ */
+export function databaseForTests(
+  label: string,
+  start: () => Promise<Started>,
+  setup: (database: RunningDatabase) => Promise<void>,
+): TestDatabase {
+  let database: RunningDatabase | undefined;
+  let skip: string | undefined;
+  beforeAll(async () => {
+    const started = await start();
+    if ('skip' in started) {
+      skip = started.skip;
+      console.warn(`skipping the ${label} tests: ${skip}`);
+      return;
+    }
+    database = started.database;
+    await setup(database);
+  }, 90_000);
+  afterAll(async () => {
+    await database?.stop();
+  }, 30_000);
+  return {
+    orSkip(ctx) {
+      if (!database) return ctx.skip(skip);
+      return database;
+    },
+  };
+}
 
 function executable(candidates: readonly string[]): string | undefined {
   return candidates.find((path) => {

@@ -27,7 +27,13 @@ import {
   runProgram,
   TSCONFIG_PATH,
 } from '../helpers/aws-cli.js';
-import { freePort, type RunningDatabase, startMariadb, startPostgres } from '../helpers/databases.js';
+import {
+  databaseForTests,
+  freePort,
+  type RunningDatabase,
+  startMariadb,
+  startPostgres,
+} from '../helpers/databases.js';
 import { clientSettings, sandboxAccounts } from '../helpers/sandbox.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
@@ -253,36 +259,22 @@ function insertRows(): string {
 }
 
 describe('a MariaDB CMDB', () => {
-  let database: RunningDatabase | undefined;
-  let skip: string | undefined;
-
-  beforeAll(async () => {
-    const started = await startMariadb();
-    if ('skip' in started) {
-      skip = started.skip;
-      console.warn(`skipping the MariaDB CMDB tests: ${skip}`);
-      return;
-    }
-    database = started.database;
+  const cmdb = databaseForTests('MariaDB CMDB', startMariadb, async (database) => {
     await database.admin([
       'CREATE DATABASE cmdb',
       `CREATE USER 'headroom'@'%' IDENTIFIED BY '${CMDB_PASSWORD}'`,
       "GRANT SELECT ON cmdb.* TO 'headroom'@'%'",
     ]);
     await database.admin([createTable({ text: 'TEXT' }), insertRows()], 'cmdb');
-  }, 90_000);
-
-  afterAll(async () => {
-    await database?.stop();
-  }, 30_000);
+  });
 
   it('lists its good rows as accounts, one problem per malformed row, and a sweep reads them', async (ctx) => {
-    if (!database) return ctx.skip(skip);
+    const database = cmdb.orSkip(ctx);
     await expectCmdbInventory('mariadb', database);
   });
 
   it('over its unix socket too', async (ctx) => {
-    if (!database) return ctx.skip(skip);
+    const database = cmdb.orSkip(ctx);
     const config = configOf({
       inventory: {
         sources: [
@@ -306,7 +298,7 @@ describe('a MariaDB CMDB', () => {
   });
 
   it('a wrong password is one line naming the source and host, never the password', async (ctx) => {
-    if (!database) return ctx.skip(skip);
+    const database = cmdb.orSkip(ctx);
     const config = configOf({
       inventory: {
         sources: [
@@ -337,35 +329,21 @@ describe('a MariaDB CMDB', () => {
 });
 
 describe('a PostgreSQL CMDB', () => {
-  let database: RunningDatabase | undefined;
-  let skip: string | undefined;
-
-  beforeAll(async () => {
-    const started = await startPostgres();
-    if ('skip' in started) {
-      skip = started.skip;
-      console.warn(`skipping the PostgreSQL CMDB tests: ${skip}`);
-      return;
-    }
-    database = started.database;
+  const cmdb = databaseForTests('PostgreSQL CMDB', startPostgres, async (database) => {
     await database.admin(['CREATE DATABASE cmdb', `CREATE ROLE headroom LOGIN PASSWORD '${CMDB_PASSWORD}'`]);
     await database.admin(
       [createTable({ text: 'TEXT' }), insertRows(), 'GRANT SELECT ON aws_accounts TO headroom'],
       'cmdb',
     );
-  }, 90_000);
-
-  afterAll(async () => {
-    await database?.stop();
-  }, 30_000);
+  });
 
   it('lists its good rows as accounts, one problem per malformed row, and a sweep reads them', async (ctx) => {
-    if (!database) return ctx.skip(skip);
+    const database = cmdb.orSkip(ctx);
     await expectCmdbInventory('postgres', database);
   });
 
   it('reads regions from a JSON array column as the driver gives it', async (ctx) => {
-    if (!database) return ctx.skip(skip);
+    const database = cmdb.orSkip(ctx);
     const config = configOf({
       inventory: {
         sources: [
