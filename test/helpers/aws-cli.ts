@@ -327,6 +327,9 @@ export const AWS_CLI_V1: AwsCli = {
   install: '.ci/run does not install it; install it with `pip install awscli` so that `aws` on PATH is v1',
 };
 
+/** Both CLIs, v2 first: a suite that checks the sandbox with each runs `describe.each(AWS_CLIS)`. */
+export const AWS_CLIS: readonly AwsCli[] = [AWS_CLI_V2, AWS_CLI_V1];
+
 /** Fails with a clear message unless the CLI is there and is the expected major version. */
 export async function checkAwsCli(cli: AwsCli): Promise<string> {
   let result: ProcessResult;

@@ -6,14 +6,7 @@
 import { CloudFrontClient, ListDistributionsCommand } from '@aws-sdk/client-cloudfront';
 import { describe, expect, it } from 'vitest';
 import type { CloudFrontResources, Distribution } from '../../src/sandbox/services/cloudfront/resources.js';
-import {
-  AWS_CLI_V1,
-  AWS_CLI_V2,
-  type AwsCli,
-  awsCliJson,
-  checkAwsCliFirst,
-  runAwsCli,
-} from '../helpers/aws-cli.js';
+import { AWS_CLIS, awsCliJson, checkAwsCliFirst, runAwsCli } from '../helpers/aws-cli.js';
 import { signedGet } from '../helpers/rest-raw.js';
 import { clientSettings, cliOptions, failureOf, outcomeOf, sandboxForTests } from '../helpers/sandbox.js';
 
@@ -284,7 +277,7 @@ describe('CloudFront throttling (10 per second and a burst of 10, assumed), with
   });
 });
 
-describe.each([AWS_CLI_V2, AWS_CLI_V1])('CloudFront through $label', (cli: AwsCli) => {
+describe.each(AWS_CLIS)('CloudFront through $label', (cli) => {
   checkAwsCliFirst(cli);
 
   const options = (accountIndex: number) => cliOptions(sandbox, accountIndex);

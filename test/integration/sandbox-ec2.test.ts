@@ -18,14 +18,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import type { Ec2Resources } from '../../src/sandbox/services/ec2/resources.js';
-import {
-  AWS_CLI_V1,
-  AWS_CLI_V2,
-  type AwsCli,
-  awsCliJson,
-  checkAwsCliFirst,
-  runAwsCli,
-} from '../helpers/aws-cli.js';
+import { AWS_CLIS, awsCliJson, checkAwsCliFirst, runAwsCli } from '../helpers/aws-cli.js';
 import { clientSettings, cliOptions, sandboxForTests, successCalls } from '../helpers/sandbox.js';
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
@@ -183,7 +176,7 @@ describe('EC2 through the SDK', () => {
   });
 });
 
-describe.each<AwsCli>([AWS_CLI_V2, AWS_CLI_V1])('$label', (cli) => {
+describe.each(AWS_CLIS)('$label', (cli) => {
   checkAwsCliFirst(cli);
 
   const as = (index: number, region: string) => cliOptions(sandbox, index, region);

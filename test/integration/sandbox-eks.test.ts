@@ -18,14 +18,7 @@ import {
 } from '@aws-sdk/client-eks';
 import { describe, expect, it } from 'vitest';
 import type { EksCluster, EksResources } from '../../src/sandbox/services/eks/resources.js';
-import {
-  AWS_CLI_V1,
-  AWS_CLI_V2,
-  type AwsCli,
-  awsCliJson,
-  checkAwsCliFirst,
-  runAwsCli,
-} from '../helpers/aws-cli.js';
+import { AWS_CLIS, awsCliJson, checkAwsCliFirst, runAwsCli } from '../helpers/aws-cli.js';
 import {
   clientSettings,
   cliOptions,
@@ -204,7 +197,7 @@ function millis(value: string | number): number {
   return typeof value === 'number' ? value * 1000 : Date.parse(value);
 }
 
-describe.each<AwsCli>([AWS_CLI_V2, AWS_CLI_V1])('$label', (cli) => {
+describe.each(AWS_CLIS)('$label', (cli) => {
   checkAwsCliFirst(cli);
 
   const as = (index: number, region: string) => cliOptions(sandbox, index, region);

@@ -13,14 +13,7 @@ import {
 } from '@aws-sdk/client-elasticache';
 import { describe, expect, it } from 'vitest';
 import type { ElastiCacheResources } from '../../src/sandbox/services/elasticache/resources.js';
-import {
-  AWS_CLI_V1,
-  AWS_CLI_V2,
-  type AwsCli,
-  awsCliJson,
-  checkAwsCliFirst,
-  runAwsCli,
-} from '../helpers/aws-cli.js';
+import { AWS_CLIS, awsCliJson, checkAwsCliFirst, runAwsCli } from '../helpers/aws-cli.js';
 import {
   clientSettings,
   cliOptions,
@@ -149,7 +142,7 @@ describe('ElastiCache through the SDK', () => {
   });
 });
 
-describe.each<AwsCli>([AWS_CLI_V2, AWS_CLI_V1])('$label', (cli) => {
+describe.each(AWS_CLIS)('$label', (cli) => {
   checkAwsCliFirst(cli);
 
   const as = (index: number, region: string) => cliOptions(sandbox, index, region);

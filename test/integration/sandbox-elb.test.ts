@@ -26,14 +26,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describe, expect, it } from 'vitest';
 import type { ElbResources } from '../../src/sandbox/services/elb/resources.js';
-import {
-  AWS_CLI_V1,
-  AWS_CLI_V2,
-  type AwsCli,
-  awsCliJson,
-  checkAwsCliFirst,
-  runAwsCli,
-} from '../helpers/aws-cli.js';
+import { AWS_CLIS, awsCliJson, checkAwsCliFirst, runAwsCli } from '../helpers/aws-cli.js';
 import {
   clientSettings,
   cliOptions,
@@ -290,7 +283,7 @@ describe('Classic ELB through the SDK', () => {
   });
 });
 
-describe.each<AwsCli>([AWS_CLI_V2, AWS_CLI_V1])('$label', (cli) => {
+describe.each(AWS_CLIS)('$label', (cli) => {
   checkAwsCliFirst(cli);
 
   /** A target with load balancers of both APIs, and not too many (the CLI reads pages of 2). */

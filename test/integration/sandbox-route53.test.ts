@@ -18,14 +18,7 @@ import type {
   HostedZone,
   Route53Resources,
 } from '../../src/sandbox/services/route53/resources.js';
-import {
-  AWS_CLI_V1,
-  AWS_CLI_V2,
-  type AwsCli,
-  awsCliJson,
-  checkAwsCliFirst,
-  runAwsCli,
-} from '../helpers/aws-cli.js';
+import { AWS_CLIS, awsCliJson, checkAwsCliFirst, runAwsCli } from '../helpers/aws-cli.js';
 import { signedGet } from '../helpers/rest-raw.js';
 import { clientSettings, cliOptions, failureOf, outcomeOf, sandboxForTests } from '../helpers/sandbox.js';
 
@@ -264,7 +257,7 @@ describe('Route 53 throttling at 5 requests per second per account, with the clo
   });
 });
 
-describe.each([AWS_CLI_V2, AWS_CLI_V1])('Route 53 through $label', (cli: AwsCli) => {
+describe.each(AWS_CLIS)('Route 53 through $label', (cli) => {
   checkAwsCliFirst(cli);
 
   const options = (accountIndex: number) => cliOptions(sandbox, accountIndex);
