@@ -89,6 +89,11 @@ function configOf(input: Record<string, unknown>): Config {
   return parseConfig({ regions: REGIONS, ...input });
 }
 
+/** headroom.yaml whose inventory is the one SQL source (beside any further top-level input). */
+function sqlConfigOf(source: Record<string, unknown>, input: Record<string, unknown> = {}): Config {
+  return configOf({ ...input, inventory: { sources: [{ type: 'sql', ...source }] } });
+}
+
 async function inventoryOf(
   config: Config,
   parts: { session: AwsSession; store: Store },
@@ -158,26 +163,23 @@ function cmdbRows(): (string | null)[][] {
 const CMDB_QUERY =
   'SELECT account_id, account_name, role, region_list, aws_secret_access_key FROM aws_accounts ORDER BY seq';
 const CMDB_COLUMNS = { id: 'account_id', name: 'account_name', roleArn: 'role', regions: 'region_list' };
+/** The CMDB source as headroom reads it over TCP (engine and port added by each test). */
+const CMDB_SOURCE = {
+  name: 'cmdb',
+  database: 'cmdb',
+  user: 'headroom',
+  passwordEnv: 'CMDB_PASSWORD',
+  query: CMDB_QUERY,
+};
 
 /** What both CMDB tests expect of the rows above. */
 async function expectCmdbInventory(engine: 'mariadb' | 'postgres', database: RunningDatabase): Promise<void> {
-  const config = configOf({
-    inventory: {
-      sources: [
-        {
-          type: 'sql',
-          name: 'cmdb',
-          engine,
-          host: database.host,
-          port: database.port,
-          database: 'cmdb',
-          user: 'headroom',
-          passwordEnv: 'CMDB_PASSWORD',
-          query: CMDB_QUERY,
-          columns: CMDB_COLUMNS,
-        },
-      ],
-    },
+  const config = sqlConfigOf({
+    ...CMDB_SOURCE,
+    engine,
+    host: database.host,
+    port: database.port,
+    columns: CMDB_COLUMNS,
   });
   const parts = await open();
   const inventory = await inventoryOf(config, parts, { env: { CMDB_PASSWORD } });
@@ -275,19 +277,12 @@ describe('a MariaDB CMDB', () => {
 
   it('over its unix socket too', async (ctx) => {
     const database = cmdb.orSkip(ctx);
-    const config = configOf({
-      inventory: {
-        sources: [
-          {
-            type: 'sql',
-            engine: 'mysql',
-            socket: database.socket,
-            database: 'cmdb',
-            user: 'root',
-            query: 'SELECT account_id AS id, account_name AS name FROM aws_accounts WHERE seq IN (1, 2)',
-          },
-        ],
-      },
+    const config = sqlConfigOf({
+      engine: 'mysql',
+      socket: database.socket,
+      database: 'cmdb',
+      user: 'root',
+      query: 'SELECT account_id AS id, account_name AS name FROM aws_accounts WHERE seq IN (1, 2)',
     });
     const inventory = await inventoryOf(config, await open());
     expect(inventory.problems).toEqual([]);
@@ -299,22 +294,7 @@ describe('a MariaDB CMDB', () => {
 
   it('a wrong password is one line naming the source and host, never the password', async (ctx) => {
     const database = cmdb.orSkip(ctx);
-    const config = configOf({
-      inventory: {
-        sources: [
-          {
-            type: 'sql',
-            name: 'cmdb',
-            engine: 'mariadb',
-            port: database.port,
-            database: 'cmdb',
-            user: 'headroom',
-            passwordEnv: 'CMDB_PASSWORD',
-            query: CMDB_QUERY,
-          },
-        ],
-      },
-    });
+    const config = sqlConfigOf({ ...CMDB_SOURCE, engine: 'mariadb', port: database.port });
     const inventory = await inventoryOf(config, await open(), { env: { CMDB_PASSWORD: 'wrong-pw-7c1e' } });
     expect(inventory.accounts).toEqual([]);
     const [line, ...more] = inventory.problems.map(problemText);
@@ -344,20 +324,13 @@ describe('a PostgreSQL CMDB', () => {
 
   it('reads regions from a JSON array column as the driver gives it', async (ctx) => {
     const database = cmdb.orSkip(ctx);
-    const config = configOf({
-      inventory: {
-        sources: [
-          {
-            type: 'sql',
-            engine: 'postgres',
-            port: database.port,
-            database: 'cmdb',
-            user: 'headroom',
-            passwordEnv: 'CMDB_PASSWORD',
-            query: `SELECT account_id AS id, account_name AS name, '["eu-west-1"]'::jsonb AS regions FROM aws_accounts WHERE seq = 1`,
-          },
-        ],
-      },
+    const config = sqlConfigOf({
+      engine: 'postgres',
+      port: database.port,
+      database: 'cmdb',
+      user: 'headroom',
+      passwordEnv: 'CMDB_PASSWORD',
+      query: `SELECT account_id AS id, account_name AS name, '["eu-west-1"]'::jsonb AS regions FROM aws_accounts WHERE seq = 1`,
     });
     const inventory = await inventoryOf(config, await open(), { env: { CMDB_PASSWORD } });
     expect(inventory.problems).toEqual([]);
@@ -368,24 +341,10 @@ describe('a PostgreSQL CMDB', () => {
 describe('an unreachable CMDB', () => {
   async function closedSource() {
     const port = await freePort();
-    return configOf({
-      accounts: [{ id: management.id, name: 'management' }],
-      inventory: {
-        sources: [
-          {
-            type: 'sql',
-            name: 'cmdb',
-            engine: 'mariadb',
-            port,
-            database: 'cmdb',
-            user: 'headroom',
-            passwordEnv: 'CMDB_PASSWORD',
-            query: CMDB_QUERY,
-            timeout: '5s',
-          },
-        ],
-      },
-    });
+    return sqlConfigOf(
+      { ...CMDB_SOURCE, engine: 'mariadb', port, timeout: '5s' },
+      { accounts: [{ id: management.id, name: 'management' }] },
+    );
   }
 
   it('is one problem naming the source and host; the static accounts are still read', async () => {
