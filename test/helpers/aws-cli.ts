@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { beforeAll } from 'vitest';
 
 const execFileAsync = promisify(execFile);
 
@@ -326,6 +327,9 @@ export const AWS_CLI_V1: AwsCli = {
   install: '.ci/run does not install it; install it with `pip install awscli` so that `aws` on PATH is v1',
 };
 
+/** Both CLIs, v2 first: a suite that checks the sandbox with each runs `describe.each(AWS_CLIS)`. */
+export const AWS_CLIS: readonly AwsCli[] = [AWS_CLI_V2, AWS_CLI_V1];
+
 /** Fails with a clear message unless the CLI is there and is the expected major version. */
 export async function checkAwsCli(cli: AwsCli): Promise<string> {
   let result: ProcessResult;
@@ -345,6 +349,16 @@ export async function checkAwsCli(cli: AwsCli): Promise<string> {
     );
   }
   return version;
+}
+
+/**
+ * For the tests of a `describe` that reads through the CLI: checks it (as `checkAwsCli`) before
+ * them, with time for a first start that loads its models.
+ */
+export function checkAwsCliFirst(cli: AwsCli): void {
+  beforeAll(async () => {
+    await checkAwsCli(cli);
+  }, 60_000);
 }
 
 export interface AwsCredentials {

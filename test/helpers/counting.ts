@@ -1,7 +1,8 @@
 /**
  * Helpers for usage-counter tests against a sandbox: an AwsSession as headroom builds one (the
- * management account's keys, members through OrganizationAccountAccessRole), a target's quotas
- * of one service as the collector reads them, and a minimal quota for a code.
+ * management account's keys, members through OrganizationAccountAccessRole), a sandbox and such a
+ * session for a test file, a target's quotas of one service as the collector reads them, a minimal
+ * quota for a code, and counts in an order to compare them in.
  */
 import {
   ListAWSDefaultServiceQuotasCommand,
@@ -10,13 +11,15 @@ import {
   type ListServiceQuotasCommandOutput,
   ServiceQuotasClient,
 } from '@aws-sdk/client-service-quotas';
+import { afterAll, beforeAll } from 'vitest';
 import { AwsSession } from '../../src/aws/session.js';
 import { mergeQuotas, toQuota } from '../../src/collect/limits.js';
 import type { Quota } from '../../src/domain/quota.js';
 import type { Target } from '../../src/domain/target.js';
 import { silentLogger } from '../../src/logging/logger.js';
-import type { Sandbox } from '../../src/sandbox/index.js';
-import { clientSettings } from './sandbox.js';
+import type { RuntimeConfig, Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
+import type { UsageCount } from '../../src/services/service.js';
+import { clientSettings, sandboxForTests } from './sandbox.js';
 
 /** A session over the sandbox's organisation, unpaced (tests run the sandbox unthrottled). */
 export function counterSession(sandbox: Sandbox): AwsSession {
@@ -35,6 +38,41 @@ export function counterSession(sandbox: Sandbox): AwsSession {
       .map((a) => ({ accountId: a.id, roleArn: `arn:aws:iam::${a.id}:role/OrganizationAccountAccessRole` })),
     pace: false,
   });
+}
+
+/** A sandbox for a test file's counters, and a `counterSession` over it for as long as it runs. */
+export interface CounterSandbox {
+  readonly sandbox: Sandbox;
+  readonly session: AwsSession;
+}
+
+/**
+ * For the file (or `describe`) that calls this at its top level: a sandbox as `sandboxForTests`
+ * starts it (with `reset` after each test), and a `counterSession` over it, closed after the tests.
+ */
+export function counterSandbox(options: SandboxOptions, reset?: Partial<RuntimeConfig>): CounterSandbox {
+  const sandbox = sandboxForTests(options, reset);
+  let session: AwsSession | undefined;
+  beforeAll(() => {
+    session = counterSession(sandbox);
+  });
+  afterAll(() => {
+    session?.close();
+    session = undefined;
+  });
+  return {
+    sandbox,
+    get session() {
+      if (!session) throw new Error('the session exists only inside tests and their hooks');
+      return session;
+    },
+  };
+}
+
+/** Counts in one order (by quota code, then resource), to compare found with expected. */
+export function sortedCounts(counts: readonly UsageCount[]): UsageCount[] {
+  const key = (c: UsageCount) => `${c.quotaCode}|${c.resource ?? ''}`;
+  return [...counts].sort((a, b) => key(a).localeCompare(key(b)));
 }
 
 /**

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import { type TestContext, afterAll, beforeAll } from 'vitest';
 
 const execFileAsync = promisify(execFile);
 
@@ -27,6 +28,44 @@ export interface RunningDatabase {
 }
 
 export type Started = { database: RunningDatabase } | { skip: string };
+
+/** A database server for the tests of one `describe`: `orSkip(ctx)` gives it, or skips the test. */
+export interface TestDatabase {
+  orSkip(ctx: TestContext): RunningDatabase;
+}
+
+/**
+ * For the `describe` that calls this: the server `start` gives, prepared by `setup`, before its
+ * tests and stopped after them. When the binaries are missing the reason is printed once, and each
+ * test that asks for the server is skipped with it.
+ */
+export function databaseForTests(
+  label: string,
+  start: () => Promise<Started>,
+  setup: (database: RunningDatabase) => Promise<void>,
+): TestDatabase {
+  let database: RunningDatabase | undefined;
+  let skip: string | undefined;
+  beforeAll(async () => {
+    const started = await start();
+    if ('skip' in started) {
+      skip = started.skip;
+      console.warn(`skipping the ${label} tests: ${skip}`);
+      return;
+    }
+    database = started.database;
+    await setup(database);
+  }, 90_000);
+  afterAll(async () => {
+    await database?.stop();
+  }, 30_000);
+  return {
+    orSkip(ctx) {
+      if (!database) return ctx.skip(skip);
+      return database;
+    },
+  };
+}
 
 function executable(candidates: readonly string[]): string | undefined {
   return candidates.find((path) => {
@@ -104,6 +143,34 @@ function spawnLogged(file: string, args: readonly string[], options: { uid?: num
   return { child, log: () => output };
 }
 
+/**
+ * A server just spawned, once it answers `admin` (up to 30 s): as a RunningDatabase whose `stop()`
+ * ends the process and removes its directory, as a failure to start does too.
+ */
+async function whenAnswering(server: {
+  child: ChildProcess;
+  log: () => string;
+  dir: string;
+  port: number;
+  socket: string;
+  admin: RunningDatabase['admin'];
+}): Promise<Started> {
+  const { child, dir } = server;
+  const stop = async () => {
+    await stopProcess(child);
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitUntil(() => server.admin(['SELECT 1']), child, server.log, 30_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    database: { host: '127.0.0.1', port: server.port, socket: server.socket, admin: server.admin, stop },
+  };
+}
+
 /** MariaDB (or MySQL) on a fresh data directory; root has no password over the socket. */
 export async function startMariadb(): Promise<Started> {
   const server = executable([
@@ -156,25 +223,7 @@ export async function startMariadb(): Promise<Started> {
       await connection.end();
     }
   };
-  try {
-    await waitUntil(() => admin(['SELECT 1']), child, log, 30_000);
-  } catch (error) {
-    await stopProcess(child);
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
-  return {
-    database: {
-      host: '127.0.0.1',
-      port,
-      socket,
-      admin,
-      stop: async () => {
-        await stopProcess(child);
-        await rm(dir, { recursive: true, force: true });
-      },
-    },
-  };
+  return whenAnswering({ child, log, dir, port, socket, admin });
 }
 
 /** uid and gid of a system user from /etc/passwd, or undefined. */
@@ -239,23 +288,5 @@ export async function startPostgres(): Promise<Started> {
       await client.end();
     }
   };
-  try {
-    await waitUntil(() => admin(['SELECT 1']), child, log, 30_000);
-  } catch (error) {
-    await stopProcess(child);
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
-  return {
-    database: {
-      host: '127.0.0.1',
-      port,
-      socket: dir,
-      admin,
-      stop: async () => {
-        await stopProcess(child);
-        await rm(dir, { recursive: true, force: true });
-      },
-    },
-  };
+  return whenAnswering({ child, log, dir, port, socket: dir, admin });
 }

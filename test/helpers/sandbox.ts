@@ -1,6 +1,7 @@
 /**
- * Test helpers for talking to a sandbox: SDK client settings for an account, and raw signed
- * requests (for the malformed inputs no SDK would send), signed with the SDK's own SigV4 signer.
+ * Test helpers for talking to a sandbox: one sandbox per test file, SDK and AWS CLI settings for
+ * an account, the targets it seeds, its call counts, and raw signed requests (for the malformed
+ * inputs no SDK would send), signed with the SDK's own SigV4 signer.
  */
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -10,7 +11,128 @@ import {
   type RequestedServiceQuotaChange,
   type ServiceQuotasClient,
 } from '@aws-sdk/client-service-quotas';
-import type { AccountInfo, Sandbox } from '../../src/sandbox/index.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { Target } from '../../src/domain/target.js';
+import {
+  type AccountInfo,
+  type RuntimeConfig,
+  type Sandbox,
+  type SandboxOptions,
+  startSandbox,
+} from '../../src/sandbox/index.js';
+import type { AwsCallOptions } from './aws-cli.js';
+
+/**
+ * A sandbox for the tests of the file (or `describe`) that calls this at its top level: started
+ * before them, closed after them and, given `reset`, set back to those run-time switches after each
+ * test (so a test's throttling or denials do not reach the next). The Sandbox returned reads
+ * through to the running one, so it can be held in a `const` while hooks start and stop it.
+ */
+export function sandboxForTests(options: SandboxOptions = {}, reset?: Partial<RuntimeConfig>): Sandbox {
+  let running: Sandbox | undefined;
+  const current = (): Sandbox => {
+    if (!running) throw new Error('the sandbox runs only inside tests and their hooks');
+    return running;
+  };
+  beforeAll(async () => {
+    running = await startSandbox(options);
+  });
+  if (reset) {
+    afterEach(() => {
+      current().admin.configure(reset);
+    });
+  }
+  afterAll(async () => {
+    await running?.close();
+    running = undefined;
+  });
+  return {
+    get url() {
+      return current().url;
+    },
+    get port() {
+      return current().port;
+    },
+    get admin() {
+      return current().admin;
+    },
+    close: () => current().close(),
+  };
+}
+
+/** Where a test reads: an account of the sandbox (by index, 0 the management account) and a region. */
+export interface SandboxPlace {
+  readonly index: number;
+  readonly accountId: string;
+  readonly region: string;
+}
+
+/** Every account of the sandbox in every one of the regions, with the account's index. */
+export function sandboxPlaces(sandbox: Sandbox, regions: readonly string[]): SandboxPlace[] {
+  return sandbox.admin
+    .accounts()
+    .flatMap((a, index) => regions.map((region) => ({ index, accountId: a.id, region })));
+}
+
+/** Every account of the sandbox in every one of the regions, as targets. */
+export function sandboxTargets(sandbox: Sandbox, regions: readonly string[]): Target[] {
+  return sandbox.admin.accounts().flatMap((a) => regions.map((region) => ({ accountId: a.id, region })));
+}
+
+/** How many calls of the operation the sandbox has answered with success so far. */
+export function successCalls(sandbox: Sandbox, operation: string): number {
+  return sandbox.admin.callTotal({ operation, outcome: 'success' });
+}
+
+/** `successCalls` of each of the operations, by operation. */
+export function successCallsOf(sandbox: Sandbox, operations: readonly string[]): Record<string, number> {
+  return Object.fromEntries(operations.map((operation) => [operation, successCalls(sandbox, operation)]));
+}
+
+/** The successful calls of each operation made since `before` (a `successCallsOf` taken earlier). */
+export function successCallsSince(
+  sandbox: Sandbox,
+  operations: readonly string[],
+  before: Record<string, number>,
+): Record<string, number> {
+  const now = successCallsOf(sandbox, operations);
+  return Object.fromEntries(operations.map((op) => [op, (now[op] ?? 0) - (before[op] ?? 0)]));
+}
+
+/** AWS CLI call options for an account of the sandbox (by index) in a region (us-east-1 if none). */
+export function cliOptions(sandbox: Sandbox, account: number, region?: string): AwsCallOptions {
+  const { endpoint, credentials } = clientSettings(sandbox, { account });
+  return { endpoint, credentials, ...(region === undefined ? {} : { region }) };
+}
+
+/** An SDK call's failure as the tests compare it: the error's name, message and HTTP status. */
+export interface CallFailure {
+  name: string;
+  message: string;
+  status?: number;
+}
+
+/** The failure of a call that must fail (the call succeeding fails the test). */
+export async function failureOf(promise: Promise<unknown>): Promise<CallFailure> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
+  }
+  throw new Error('the call succeeded');
+}
+
+/** A call's outcome in one string: `ok`, or the failure's name, HTTP status and message. */
+export async function outcomeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'ok';
+  } catch (error) {
+    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
+    return `${e.name} ${String(e.$metadata?.httpStatusCode)} ${e.message}`;
+  }
+}
 
 export interface ClientSettings {
   region: string;

@@ -4,14 +4,9 @@
  * against what the seeded distributions say, the pages it reads counted, and an access denial
  * reaching the caller.
  */
-import { ListAWSDefaultServiceQuotasCommand, ListServiceQuotasCommand } from '@aws-sdk/client-service-quotas';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AwsSession } from '../../src/aws/session.js';
-import { mergeQuotas, toQuota } from '../../src/collect/limits.js';
+import { describe, expect, it } from 'vitest';
 import type { Quota } from '../../src/domain/quota.js';
 import type { Target } from '../../src/domain/target.js';
-import { silentLogger } from '../../src/logging/logger.js';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import type { CloudFrontResources } from '../../src/sandbox/services/cloudfront/resources.js';
 import {
   CACHE_BEHAVIORS_PER_DISTRIBUTION,
@@ -21,80 +16,22 @@ import {
   WEB_DISTRIBUTIONS,
   cloudFront,
 } from '../../src/services/cloudfront.js';
-import type { UsageCount } from '../../src/services/service.js';
+import { sandboxTargets, successCalls } from '../helpers/sandbox.js';
+import { counterSandbox, sortedCounts, targetQuotas } from '../helpers/counting.js';
 
-let sandbox: Sandbox;
-let session: AwsSession;
+// The sandbox does not throttle here (its throttling has tests of its own).
+const counter = counterSandbox({ pageSize: 2, throttle: 'off' }, { denials: [] });
+const sandbox = counter.sandbox;
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ pageSize: 2, throttle: 'off' });
-  const accounts = sandbox.admin.accounts();
-  const management = accounts.find((a) => a.management);
-  if (!management) throw new Error('no management account');
-  session = new AwsSession({
-    retryMode: 'standard',
-    maxAttempts: 3,
-    maxConcurrency: 16,
-    logger: silentLogger(),
-    endpoint: sandbox.url,
-    credentials: { accessKeyId: management.accessKeyId, secretAccessKey: management.secretAccessKey },
-    accounts: accounts
-      .filter((a) => !a.management)
-      .map((a) => ({ accountId: a.id, roleArn: `arn:aws:iam::${a.id}:role/OrganizationAccountAccessRole` })),
-    // The sandbox does not throttle here (its throttling has tests of its own).
-    pace: false,
-  });
-});
+const targets = (): Target[] => sandboxTargets(sandbox, ['us-east-1']);
 
-afterEach(() => {
-  sandbox.admin.configure({ denials: [] });
-});
-
-afterAll(async () => {
-  session.close();
-  await sandbox.close();
-});
-
-function targets(): Target[] {
-  return sandbox.admin.accounts().map((a) => ({ accountId: a.id, region: 'us-east-1' }));
-}
-
-/**
- * The target's CloudFront quotas as the limit snapshot holds them: ListServiceQuotas merged with
- * ListAWSDefaultServiceQuotas (a quota AWS shows no applied value for keeps its default), every page.
- */
-async function quotasOf(target: Target): Promise<Quota[]> {
-  const client = session.serviceQuotas(target);
-  const read = async (which: 'applied' | 'default'): Promise<Quota[]> => {
-    const quotas: Quota[] = [];
-    let token: string | undefined;
-    do {
-      const input = { ServiceCode: 'cloudfront', NextToken: token };
-      const out = await client.send(
-        which === 'applied'
-          ? new ListServiceQuotasCommand(input)
-          : new ListAWSDefaultServiceQuotasCommand(input),
-      );
-      quotas.push(...(out.Quotas ?? []).map((q) => toQuota(q, which)));
-      token = out.NextToken;
-    } while (token !== undefined);
-    return quotas;
-  };
-  return mergeQuotas(await read('default'), await read('applied'));
-}
+const quotasOf = (target: Target): Promise<Quota[]> => targetQuotas(sandbox, target, 'cloudfront');
 
 function seeded(target: Target): CloudFrontResources {
   return sandbox.admin.resources('cloudfront', target.accountId, 'us-east-1') as CloudFrontResources;
 }
 
-function sorted(counts: readonly UsageCount[]): UsageCount[] {
-  const key = (c: UsageCount) => `${c.quotaCode}|${c.resource ?? ''}`;
-  return [...counts].sort((a, b) => key(a).localeCompare(key(b)));
-}
-
-function calls(operation: string): number {
-  return sandbox.admin.callTotal({ operation, outcome: 'success' });
-}
+const calls = (operation: string): number => successCalls(sandbox, operation);
 
 const PER_DISTRIBUTION = [
   CNAMES_PER_DISTRIBUTION,
@@ -112,10 +49,10 @@ describe('the CloudFront counter', () => {
       const { distributions } = seeded(target);
       const before = calls('ListDistributions');
 
-      const counted = await cloudFront.findUsage({ target, session, quotas });
+      const counted = await cloudFront.findUsage({ target, session: counter.session, quotas });
 
-      expect(sorted(counted)).toEqual(
-        sorted([
+      expect(sortedCounts(counted)).toEqual(
+        sortedCounts([
           { quotaCode: WEB_DISTRIBUTIONS, value: distributions.length },
           ...distributions.flatMap((d) => [
             { quotaCode: CNAMES_PER_DISTRIBUTION, value: d.aliases.length, resource: d.arn },
@@ -145,7 +82,7 @@ describe('the CloudFront counter', () => {
     const all = await quotasOf(target);
     const origins = await cloudFront.findUsage({
       target,
-      session,
+      session: counter.session,
       quotas: all.filter((q) => q.quotaCode === ORIGINS_PER_DISTRIBUTION),
     });
     expect(origins).toEqual(
@@ -158,7 +95,7 @@ describe('the CloudFront counter', () => {
     const before = calls('ListDistributions');
     const unrelated = all.filter((q) => ![WEB_DISTRIBUTIONS, ...PER_DISTRIBUTION].includes(q.quotaCode));
     expect(unrelated.length).toBeGreaterThan(0);
-    expect(await cloudFront.findUsage({ target, session, quotas: unrelated })).toEqual([]);
+    expect(await cloudFront.findUsage({ target, session: counter.session, quotas: unrelated })).toEqual([]);
     expect(calls('ListDistributions') - before).toBe(0);
   });
 
@@ -167,7 +104,7 @@ describe('the CloudFront counter', () => {
     if (!target) throw new Error('no member account');
     const quotas = await quotasOf(target);
     sandbox.admin.configure({ denials: [{ operation: 'ListDistributions' }] });
-    await expect(cloudFront.findUsage({ target, session, quotas })).rejects.toMatchObject({
+    await expect(cloudFront.findUsage({ target, session: counter.session, quotas })).rejects.toMatchObject({
       name: 'AccessDenied',
       message: expect.stringContaining('cloudfront:ListDistributions') as unknown,
     });
@@ -178,7 +115,7 @@ describe('the CloudFront counter', () => {
     if (!target) throw new Error('no member account');
     const quotas = await quotasOf(target);
     sandbox.admin.resetCalls();
-    await cloudFront.findUsage({ target, session, quotas });
+    await cloudFront.findUsage({ target, session: counter.session, quotas });
     const called = sandbox.admin
       .calls()
       .filter((c) => c.service === 'cloudfront')

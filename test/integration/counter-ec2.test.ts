@@ -5,38 +5,25 @@
  * reports, exactly the pages needed; and the counters inside a sweep: counted samples fill what
  * CloudWatch has no value for, say so, and a failing counter is recorded without stopping the rest.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AwsSession } from '../../src/aws/session.js';
+import { describe, expect, it } from 'vitest';
 import { sweep } from '../../src/collect/sweep.js';
 import type { Target } from '../../src/domain/target.js';
 import { silentLogger } from '../../src/logging/logger.js';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { type Ec2Resources, INSTANCE_TYPES } from '../../src/sandbox/services/ec2/resources.js';
 import { ebsCounter } from '../../src/services/ebs.js';
 import { ec2Counter, instanceFamily, onDemandQuotaOf } from '../../src/services/ec2.js';
 import type { UsageCount } from '../../src/services/service.js';
 import { openSqliteStore } from '../../src/storage/sqlite/index.js';
-import { counterSession, targetQuotas } from '../helpers/counting.js';
+import { counterSandbox, targetQuotas } from '../helpers/counting.js';
+import { sandboxTargets } from '../helpers/sandbox.js';
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 const frozen = Date.now();
 
-let sandbox: Sandbox;
-let session: AwsSession;
+const counter = counterSandbox({ pageSize: 2, throttle: 'off', wallClock: () => frozen });
+const sandbox = counter.sandbox;
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ pageSize: 2, throttle: 'off', wallClock: () => frozen });
-  session = counterSession(sandbox);
-});
-
-afterAll(async () => {
-  session.close();
-  await sandbox.close();
-});
-
-function targets(): Target[] {
-  return sandbox.admin.accounts().flatMap((a) => REGIONS.map((region) => ({ accountId: a.id, region })));
-}
+const targets = (): Target[] => sandboxTargets(sandbox, REGIONS);
 
 const seeded = (t: Target) => sandbox.admin.resources('ec2', t.accountId, t.region) as Ec2Resources;
 const vcpus = (type: string) => INSTANCE_TYPES.find((t) => t.name === type)?.vcpus ?? Number.NaN;
@@ -91,7 +78,7 @@ describe('EC2 counter', () => {
             ]
           : []),
       ];
-      const counted = await ec2Counter.findUsage({ target, session, quotas });
+      const counted = await ec2Counter.findUsage({ target, session: counter.session, quotas });
       expect(sorted(counted), `${target.accountId}:${target.region}`).toEqual(sorted(expected));
       // The families other than Standard agree with CloudWatch (a flat series of what runs).
       for (const c of counted.filter((c) => c.quotaCode !== 'L-1216C47A' && c.quotaCode !== 'L-0263D0A3')) {
@@ -109,7 +96,7 @@ describe('EC2 counter', () => {
       .filter((i) => i.state === 'running');
     const types = new Set(running.filter((i) => !i.spot).map((i) => i.instanceType));
     sandbox.admin.resetCalls();
-    await ec2Counter.findUsage({ target, session, quotas });
+    await ec2Counter.findUsage({ target, session: counter.session, quotas });
     expect(sandbox.admin.callTotal({ operation: 'DescribeInstances' })).toBe(
       Math.max(1, Math.ceil(running.length / 2)),
     );
@@ -122,7 +109,7 @@ describe('EC2 counter', () => {
     const quotas = await targetQuotas(sandbox, target, 'ec2');
     sandbox.admin.configure({ denials: [{ operation: 'DescribeAddresses' }] });
     try {
-      await expect(ec2Counter.findUsage({ target, session, quotas })).rejects.toMatchObject({
+      await expect(ec2Counter.findUsage({ target, session: counter.session, quotas })).rejects.toMatchObject({
         name: 'UnauthorizedOperation',
       });
     } finally {
@@ -168,7 +155,7 @@ describe('EBS counter', () => {
         for (const [volumeId, value] of archived)
           expected.push({ quotaCode: 'L-E20676C1', value, resource: volumeId });
       }
-      const counted = await ebsCounter.findUsage({ target, session, quotas });
+      const counted = await ebsCounter.findUsage({ target, session: counter.session, quotas });
       expect(sorted(counted), `${target.accountId}:${target.region}`).toEqual(sorted(expected));
       const snapshots = counted.find((c) => c.quotaCode === 'L-309BACF6');
       if (snapshots) {
@@ -194,7 +181,7 @@ describe('counters in a sweep', () => {
       logger: silentLogger(),
     };
     try {
-      const result = await sweep(session, store, options);
+      const result = await sweep(counter.session, store, options);
       const collectors = result.targets[0]?.collectors.map((c) => [c.collector, c.success]);
       expect(collectors).toEqual(
         expect.arrayContaining([
@@ -219,7 +206,7 @@ describe('counters in a sweep', () => {
       ).toHaveLength(2);
 
       sandbox.admin.configure({ denials: [{ operation: 'DescribeVolumes' }] });
-      const failed = await sweep(session, store, options);
+      const failed = await sweep(counter.session, store, options);
       const outcome = failed.targets[0];
       expect(outcome?.collectors.find((c) => c.collector === 'ebs')).toMatchObject({
         success: false,

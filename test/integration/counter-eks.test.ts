@@ -4,40 +4,23 @@
  * the seeded clusters hold (clusters per Region also equal to the usage CloudWatch reports),
  * exactly the list and describe calls the pages need, and access denials that propagate.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AwsSession } from '../../src/aws/session.js';
+import { describe, expect, it } from 'vitest';
 import type { Target } from '../../src/domain/target.js';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import type { EksResources } from '../../src/sandbox/services/eks/resources.js';
 import { EKS_QUOTAS, clusterArn, eks } from '../../src/services/eks.js';
 import type { UsageCount } from '../../src/services/service.js';
-import { counterSession, minimalQuota, targetQuotas } from '../helpers/counting.js';
+import { counterSandbox, minimalQuota, sortedCounts, targetQuotas } from '../helpers/counting.js';
+import { sandboxTargets, successCallsOf, successCallsSince } from '../helpers/sandbox.js';
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 const Q = EKS_QUOTAS;
 const OPERATIONS = ['ListClusters', 'ListNodegroups', 'DescribeNodegroup', 'ListFargateProfiles'] as const;
 
-let sandbox: Sandbox;
-let session: AwsSession;
+// Unthrottled: pages of 2 at AWS's pace would only be slow.
+const counter = counterSandbox({ pageSize: 2, throttle: 'off' }, { denials: [] });
+const sandbox = counter.sandbox;
 
-beforeAll(async () => {
-  // Unthrottled: pages of 2 at AWS's pace would only be slow.
-  sandbox = await startSandbox({ pageSize: 2, throttle: 'off' });
-  session = counterSession(sandbox);
-});
-
-afterEach(() => {
-  sandbox.admin.configure({ denials: [] });
-});
-
-afterAll(async () => {
-  session.close();
-  await sandbox.close();
-});
-
-function targets(): Target[] {
-  return sandbox.admin.accounts().flatMap((a) => REGIONS.map((region) => ({ accountId: a.id, region })));
-}
+const targets = (): Target[] => sandboxTargets(sandbox, REGIONS);
 
 function seeded(target: Target): EksResources {
   return sandbox.admin.resources('eks', target.accountId, target.region) as EksResources;
@@ -57,22 +40,9 @@ function expectedCounts(resources: EksResources): UsageCount[] {
   ];
 }
 
-const sorted = (counts: readonly UsageCount[]): UsageCount[] =>
-  [...counts].sort((a, b) =>
-    `${a.quotaCode}|${a.resource ?? ''}`.localeCompare(`${b.quotaCode}|${b.resource ?? ''}`),
-  );
-
 /** Successful calls by operation so far. */
-function calls(): Record<string, number> {
-  return Object.fromEntries(
-    OPERATIONS.map((operation) => [operation, sandbox.admin.callTotal({ operation, outcome: 'success' })]),
-  );
-}
-
-function since(before: Record<string, number>): Record<string, number> {
-  const now = calls();
-  return Object.fromEntries(OPERATIONS.map((op) => [op, (now[op] ?? 0) - (before[op] ?? 0)]));
-}
+const calls = (): Record<string, number> => successCallsOf(sandbox, OPERATIONS);
+const since = (before: Record<string, number>) => successCallsSince(sandbox, OPERATIONS, before);
 
 const pages = (items: number): number => Math.max(1, Math.ceil(items / 2));
 
@@ -86,9 +56,9 @@ describe('the EKS counter', () => {
       const resources = seeded(target);
       const before = calls();
 
-      const counted = await eks.findUsage({ target, session, quotas });
+      const counted = await eks.findUsage({ target, session: counter.session, quotas });
 
-      expect(sorted(counted)).toEqual(sorted(expectedCounts(resources)));
+      expect(sortedCounts(counted)).toEqual(sortedCounts(expectedCounts(resources)));
       expect(counted.find((c) => c.quotaCode === Q.clusters)?.value).toBe(
         sandbox.admin.resourceUsage(target.accountId, target.region, `eks/${Q.clusters}`),
       );
@@ -125,7 +95,7 @@ describe('the EKS counter', () => {
       if (nearGroups.length + nearClusters.length === 0) continue;
       const counted = await eks.findUsage({
         target,
-        session,
+        session: counter.session,
         quotas: [quota(Q.nodesPerNodegroup), quota(Q.fargateProfilesPerCluster)],
       });
       for (const n of nearGroups)
@@ -145,7 +115,11 @@ describe('the EKS counter', () => {
     if (!target) throw new Error('no target with node groups');
     const { clusters } = seeded(target);
     const before = calls();
-    const counted = await eks.findUsage({ target, session, quotas: [quota(Q.nodegroupsPerCluster)] });
+    const counted = await eks.findUsage({
+      target,
+      session: counter.session,
+      quotas: [quota(Q.nodegroupsPerCluster)],
+    });
     expect(counted.map((c) => c.quotaCode)).toEqual(clusters.map(() => Q.nodegroupsPerCluster));
     expect(since(before)).toEqual({
       ListClusters: pages(clusters.length),
@@ -157,11 +131,13 @@ describe('the EKS counter', () => {
 
   it('counts 0 clusters where nothing runs, and makes no call when the target has none of its quotas', async () => {
     const target = { accountId: sandbox.admin.accounts()[2]?.id ?? '', region: 'ap-southeast-2' };
-    expect(await eks.findUsage({ target, session, quotas: Object.values(Q).map(quota) })).toEqual([
-      { quotaCode: Q.clusters, value: 0 },
-    ]);
+    expect(
+      await eks.findUsage({ target, session: counter.session, quotas: Object.values(Q).map(quota) }),
+    ).toEqual([{ quotaCode: Q.clusters, value: 0 }]);
     const before = calls();
-    expect(await eks.findUsage({ target, session, quotas: [quota('L-11427A54')] })).toEqual([]);
+    expect(await eks.findUsage({ target, session: counter.session, quotas: [quota('L-11427A54')] })).toEqual(
+      [],
+    );
     expect(since(before)).toEqual({
       ListClusters: 0,
       ListNodegroups: 0,
@@ -177,7 +153,7 @@ describe('the EKS counter', () => {
     if (!target) throw new Error('no target with node groups and Fargate profiles');
     sandbox.admin.configure({ denials: [{ operation, account: target.accountId }] });
     await expect(
-      eks.findUsage({ target, session, quotas: Object.values(Q).map(quota) }),
+      eks.findUsage({ target, session: counter.session, quotas: Object.values(Q).map(quota) }),
     ).rejects.toMatchObject({
       name: 'AccessDeniedException',
       message: expect.stringContaining(`eks:${operation}`) as unknown,

@@ -4,39 +4,22 @@
  * equal to what the seeded clusters hold, nodes per Region equal to the usage CloudWatch reports,
  * exactly the DescribeCacheClusters pages needed, and an access denial that propagates.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AwsSession } from '../../src/aws/session.js';
+import { describe, expect, it } from 'vitest';
 import type { Target } from '../../src/domain/target.js';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import type { ElastiCacheResources } from '../../src/sandbox/services/elasticache/resources.js';
 import { ELASTICACHE_QUOTAS, elastiCache } from '../../src/services/elasticache.js';
 import type { UsageCount } from '../../src/services/service.js';
-import { counterSession, minimalQuota, targetQuotas } from '../helpers/counting.js';
+import { counterSandbox, minimalQuota, sortedCounts, targetQuotas } from '../helpers/counting.js';
+import { sandboxTargets } from '../helpers/sandbox.js';
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 const Q = ELASTICACHE_QUOTAS;
 
-let sandbox: Sandbox;
-let session: AwsSession;
+// Unthrottled: pages of 2 at AWS's pace would only be slow.
+const counter = counterSandbox({ pageSize: 2, throttle: 'off' }, { denials: [] });
+const sandbox = counter.sandbox;
 
-beforeAll(async () => {
-  // Unthrottled: pages of 2 at AWS's pace would only be slow.
-  sandbox = await startSandbox({ pageSize: 2, throttle: 'off' });
-  session = counterSession(sandbox);
-});
-
-afterEach(() => {
-  sandbox.admin.configure({ denials: [] });
-});
-
-afterAll(async () => {
-  session.close();
-  await sandbox.close();
-});
-
-function targets(): Target[] {
-  return sandbox.admin.accounts().flatMap((a) => REGIONS.map((region) => ({ accountId: a.id, region })));
-}
+const targets = (): Target[] => sandboxTargets(sandbox, REGIONS);
 
 function seeded(target: Target): ElastiCacheResources {
   return sandbox.admin.resources('elasticache', target.accountId, target.region) as ElastiCacheResources;
@@ -65,11 +48,6 @@ function expectedCounts(resources: ElastiCacheResources): UsageCount[] {
   ];
 }
 
-const sorted = (counts: readonly UsageCount[]): UsageCount[] =>
-  [...counts].sort((a, b) =>
-    `${a.quotaCode}|${a.resource ?? ''}`.localeCompare(`${b.quotaCode}|${b.resource ?? ''}`),
-  );
-
 const calls = (): number =>
   sandbox.admin.callTotal({ operation: 'DescribeCacheClusters', outcome: 'success' });
 
@@ -84,9 +62,9 @@ describe('the ElastiCache counter', () => {
       const resources = seeded(target);
       const before = calls();
 
-      const counted = await elastiCache.findUsage({ target, session, quotas });
+      const counted = await elastiCache.findUsage({ target, session: counter.session, quotas });
 
-      expect(sorted(counted)).toEqual(sorted(expectedCounts(resources)));
+      expect(sortedCounts(counted)).toEqual(sortedCounts(expectedCounts(resources)));
       expect(counted.find((c) => c.quotaCode === Q.nodesPerRegion)?.value).toBe(
         sandbox.admin.resourceUsage(target.accountId, target.region, `elasticache/${Q.nodesPerRegion}`),
       );
@@ -115,7 +93,7 @@ describe('the ElastiCache counter', () => {
     for (const { target, cluster } of near) {
       const counted = await elastiCache.findUsage({
         target,
-        session,
+        session: counter.session,
         quotas: [quota(Q.nodesPerMemcachedCluster)],
       });
       expect(counted.find((c) => c.resource === cluster.arn)?.value).toBe(cluster.nodes.length);
@@ -124,11 +102,13 @@ describe('the ElastiCache counter', () => {
 
   it('counts 0 nodes where nothing runs, and makes no call when the target has none of its quotas', async () => {
     const target = { accountId: sandbox.admin.accounts()[2]?.id ?? '', region: 'ap-southeast-2' };
-    expect(await elastiCache.findUsage({ target, session, quotas: Object.values(Q).map(quota) })).toEqual([
-      { quotaCode: Q.nodesPerRegion, value: 0 },
-    ]);
+    expect(
+      await elastiCache.findUsage({ target, session: counter.session, quotas: Object.values(Q).map(quota) }),
+    ).toEqual([{ quotaCode: Q.nodesPerRegion, value: 0 }]);
     const before = calls();
-    expect(await elastiCache.findUsage({ target, session, quotas: [quota('L-3F15A733')] })).toEqual([]);
+    expect(
+      await elastiCache.findUsage({ target, session: counter.session, quotas: [quota('L-3F15A733')] }),
+    ).toEqual([]);
     expect(calls()).toBe(before);
   });
 
@@ -137,7 +117,7 @@ describe('the ElastiCache counter', () => {
     if (!target) throw new Error('no target');
     sandbox.admin.configure({ denials: [{ operation: 'DescribeCacheClusters', account: target.accountId }] });
     await expect(
-      elastiCache.findUsage({ target, session, quotas: Object.values(Q).map(quota) }),
+      elastiCache.findUsage({ target, session: counter.session, quotas: Object.values(Q).map(quota) }),
     ).rejects.toMatchObject({
       name: 'AccessDenied',
       message: expect.stringContaining('elasticache:DescribeCacheClusters') as string,

@@ -5,39 +5,22 @@
  * CloudWatch reports, exactly the describe calls the pages need, only the calls the target's
  * quotas need, and an access denial that propagates.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AwsSession } from '../../src/aws/session.js';
+import { describe, expect, it } from 'vitest';
 import type { Target } from '../../src/domain/target.js';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import type { ElbResources } from '../../src/sandbox/services/elb/resources.js';
 import { ELB_QUOTAS, elb } from '../../src/services/elb.js';
 import type { UsageCount } from '../../src/services/service.js';
-import { counterSession, minimalQuota, targetQuotas } from '../helpers/counting.js';
+import { counterSandbox, minimalQuota, sortedCounts, targetQuotas } from '../helpers/counting.js';
+import { sandboxTargets, successCalls } from '../helpers/sandbox.js';
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 const Q = ELB_QUOTAS;
 
-let sandbox: Sandbox;
-let session: AwsSession;
+// Unthrottled: pages of 2 at AWS's pace would only be slow.
+const counter = counterSandbox({ pageSize: 2, throttle: 'off' }, { denials: [] });
+const sandbox = counter.sandbox;
 
-beforeAll(async () => {
-  // Unthrottled: pages of 2 at AWS's pace would only be slow.
-  sandbox = await startSandbox({ pageSize: 2, throttle: 'off' });
-  session = counterSession(sandbox);
-});
-
-afterEach(() => {
-  sandbox.admin.configure({ denials: [] });
-});
-
-afterAll(async () => {
-  session.close();
-  await sandbox.close();
-});
-
-function targets(): Target[] {
-  return sandbox.admin.accounts().flatMap((a) => REGIONS.map((region) => ({ accountId: a.id, region })));
-}
+const targets = (): Target[] => sandboxTargets(sandbox, REGIONS);
 
 function seeded(target: Target): ElbResources {
   return sandbox.admin.resources('elb', target.accountId, target.region) as ElbResources;
@@ -79,14 +62,9 @@ function expectedCounts(resources: ElbResources, codes: ReadonlySet<string>): Us
   return all.filter((c) => codes.has(c.quotaCode));
 }
 
-const sorted = (counts: readonly UsageCount[]): UsageCount[] =>
-  [...counts].sort((a, b) =>
-    `${a.quotaCode}|${a.resource ?? ''}`.localeCompare(`${b.quotaCode}|${b.resource ?? ''}`),
-  );
-
 const pages = (n: number): number => Math.max(1, Math.ceil(n / 2));
 
-const calls = (operation: string): number => sandbox.admin.callTotal({ operation, outcome: 'success' });
+const calls = (operation: string): number => successCalls(sandbox, operation);
 
 describe('the ELB counter', () => {
   it('counts every quota of every target as the seeded load balancers say, in exactly the pages needed', async () => {
@@ -102,9 +80,9 @@ describe('the ELB counter', () => {
         tgs: calls('DescribeTargetGroups'),
       };
 
-      const counted = await elb.findUsage({ target, session, quotas });
+      const counted = await elb.findUsage({ target, session: counter.session, quotas });
 
-      expect(sorted(counted)).toEqual(sorted(expectedCounts(resources, codes)));
+      expect(sortedCounts(counted)).toEqual(sortedCounts(expectedCounts(resources, codes)));
       for (const code of [
         Q.applicationLoadBalancers,
         Q.networkLoadBalancers,
@@ -146,7 +124,11 @@ describe('the ELB counter', () => {
     });
     expect(near.length).toBeGreaterThan(0);
     for (const target of near) {
-      const [counted] = await elb.findUsage({ target, session, quotas: [quota(Q.classicLoadBalancers)] });
+      const [counted] = await elb.findUsage({
+        target,
+        session: counter.session,
+        quotas: [quota(Q.classicLoadBalancers)],
+      });
       expect(counted?.value).toBe(seeded(target).classicLoadBalancers.length);
     }
   });
@@ -160,7 +142,11 @@ describe('the ELB counter', () => {
       listeners: calls('DescribeListeners'),
       tgs: calls('DescribeTargetGroups'),
     };
-    const classicOnly = await elb.findUsage({ target, session, quotas: [quota(Q.classicLoadBalancers)] });
+    const classicOnly = await elb.findUsage({
+      target,
+      session: counter.session,
+      quotas: [quota(Q.classicLoadBalancers)],
+    });
     expect(classicOnly).toEqual([
       { quotaCode: Q.classicLoadBalancers, value: resources.classicLoadBalancers.length },
     ]);
@@ -168,20 +154,24 @@ describe('the ELB counter', () => {
     expect(calls('DescribeListeners') - before.listeners).toBe(0);
     expect(calls('DescribeTargetGroups') - before.tgs).toBe(0);
 
-    const tgs = await elb.findUsage({ target, session, quotas: [quota(Q.targetGroups)] });
+    const tgs = await elb.findUsage({ target, session: counter.session, quotas: [quota(Q.targetGroups)] });
     expect(tgs).toEqual([{ quotaCode: Q.targetGroups, value: resources.targetGroups.length }]);
     expect(calls('DescribeLoadBalancers') - before.lbs).toBe(pages(resources.classicLoadBalancers.length));
     expect(calls('DescribeTargetGroups') - before.tgs).toBe(pages(resources.targetGroups.length));
     expect(calls('DescribeListeners') - before.listeners).toBe(0);
 
-    expect(await elb.findUsage({ target, session, quotas: [] })).toEqual([]);
+    expect(await elb.findUsage({ target, session: counter.session, quotas: [] })).toEqual([]);
   });
 
   it('counts 0 where nothing runs, and emits no per-resource values there', async () => {
     const target = { accountId: sandbox.admin.accounts()[1]?.id ?? '', region: 'ap-southeast-2' };
-    const counted = await elb.findUsage({ target, session, quotas: Object.values(Q).map(quota) });
-    expect(sorted(counted)).toEqual(
-      sorted(
+    const counted = await elb.findUsage({
+      target,
+      session: counter.session,
+      quotas: Object.values(Q).map(quota),
+    });
+    expect(sortedCounts(counted)).toEqual(
+      sortedCounts(
         [Q.applicationLoadBalancers, Q.networkLoadBalancers, Q.classicLoadBalancers, Q.targetGroups].map(
           (quotaCode) => ({ quotaCode, value: 0 }),
         ),
@@ -195,13 +185,17 @@ describe('the ELB counter', () => {
     if (!target || !nlb) throw new Error('no target with a Network Load Balancer');
     sandbox.admin.configure({ denials: [{ operation: 'DescribeListeners', resource: nlb.arn }] });
     await expect(
-      elb.findUsage({ target, session, quotas: Object.values(Q).map(quota) }),
+      elb.findUsage({ target, session: counter.session, quotas: Object.values(Q).map(quota) }),
     ).rejects.toMatchObject({
       name: 'AccessDenied',
       message: expect.stringContaining('elasticloadbalancing:DescribeListeners') as string,
     });
     // Without the listener quotas, the denied call is not needed, and the rest is counted.
-    const rest = await elb.findUsage({ target, session, quotas: [quota(Q.networkLoadBalancers)] });
+    const rest = await elb.findUsage({
+      target,
+      session: counter.session,
+      quotas: [quota(Q.networkLoadBalancers)],
+    });
     expect(rest).toEqual([
       {
         quotaCode: Q.networkLoadBalancers,
@@ -214,7 +208,9 @@ describe('the ELB counter', () => {
     const target = targets()[0];
     if (!target) throw new Error('no target');
     sandbox.admin.configure({ denials: [{ operation: 'DescribeTargetGroups' }] });
-    await expect(elb.findUsage({ target, session, quotas: [quota(Q.targetGroups)] })).rejects.toMatchObject({
+    await expect(
+      elb.findUsage({ target, session: counter.session, quotas: [quota(Q.targetGroups)] }),
+    ).rejects.toMatchObject({
       name: 'AccessDenied',
     });
   });

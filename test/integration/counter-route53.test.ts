@@ -4,14 +4,9 @@
  * against what the seeded zones and health checks say, the calls it makes counted, and an access
  * denial on any of them reaching the caller.
  */
-import { ListAWSDefaultServiceQuotasCommand, ListServiceQuotasCommand } from '@aws-sdk/client-service-quotas';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AwsSession } from '../../src/aws/session.js';
-import { mergeQuotas, toQuota } from '../../src/collect/limits.js';
+import { describe, expect, it } from 'vitest';
 import type { Quota } from '../../src/domain/quota.js';
 import type { Target } from '../../src/domain/target.js';
-import { silentLogger } from '../../src/logging/logger.js';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import type { Route53Resources } from '../../src/sandbox/services/route53/resources.js';
 import {
   HEALTH_CHECKS,
@@ -20,80 +15,22 @@ import {
   VPCS_PER_PRIVATE_HOSTED_ZONE,
   route53,
 } from '../../src/services/route53.js';
-import type { UsageCount } from '../../src/services/service.js';
+import { sandboxTargets, successCalls } from '../helpers/sandbox.js';
+import { counterSandbox, sortedCounts, targetQuotas } from '../helpers/counting.js';
 
-let sandbox: Sandbox;
-let session: AwsSession;
+// The sandbox does not throttle here; pages of 2 at Route 53's 5 per second would be slow.
+const counter = counterSandbox({ pageSize: 2, throttle: 'off' }, { denials: [] });
+const sandbox = counter.sandbox;
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ pageSize: 2, throttle: 'off' });
-  const accounts = sandbox.admin.accounts();
-  const management = accounts.find((a) => a.management);
-  if (!management) throw new Error('no management account');
-  session = new AwsSession({
-    retryMode: 'standard',
-    maxAttempts: 3,
-    maxConcurrency: 16,
-    logger: silentLogger(),
-    endpoint: sandbox.url,
-    credentials: { accessKeyId: management.accessKeyId, secretAccessKey: management.secretAccessKey },
-    accounts: accounts
-      .filter((a) => !a.management)
-      .map((a) => ({ accountId: a.id, roleArn: `arn:aws:iam::${a.id}:role/OrganizationAccountAccessRole` })),
-    // The sandbox does not throttle here; pages of 2 at Route 53's 5 per second would be slow.
-    pace: false,
-  });
-});
+const targets = (): Target[] => sandboxTargets(sandbox, ['us-east-1']);
 
-afterEach(() => {
-  sandbox.admin.configure({ denials: [] });
-});
-
-afterAll(async () => {
-  session.close();
-  await sandbox.close();
-});
-
-function targets(): Target[] {
-  return sandbox.admin.accounts().map((a) => ({ accountId: a.id, region: 'us-east-1' }));
-}
-
-/**
- * The target's Route 53 quotas as the limit snapshot holds them: ListServiceQuotas merged with
- * ListAWSDefaultServiceQuotas (a quota AWS shows no applied value for keeps its default), every page.
- */
-async function quotasOf(target: Target): Promise<Quota[]> {
-  const client = session.serviceQuotas(target);
-  const read = async (which: 'applied' | 'default'): Promise<Quota[]> => {
-    const quotas: Quota[] = [];
-    let token: string | undefined;
-    do {
-      const input = { ServiceCode: 'route53', NextToken: token };
-      const out = await client.send(
-        which === 'applied'
-          ? new ListServiceQuotasCommand(input)
-          : new ListAWSDefaultServiceQuotasCommand(input),
-      );
-      quotas.push(...(out.Quotas ?? []).map((q) => toQuota(q, which)));
-      token = out.NextToken;
-    } while (token !== undefined);
-    return quotas;
-  };
-  return mergeQuotas(await read('default'), await read('applied'));
-}
+const quotasOf = (target: Target): Promise<Quota[]> => targetQuotas(sandbox, target, 'route53');
 
 function seeded(target: Target): Route53Resources {
   return sandbox.admin.resources('route53', target.accountId, 'us-east-1') as Route53Resources;
 }
 
-function sorted(counts: readonly UsageCount[]): UsageCount[] {
-  const key = (c: UsageCount) => `${c.quotaCode}|${c.resource ?? ''}`;
-  return [...counts].sort((a, b) => key(a).localeCompare(key(b)));
-}
-
-function calls(operation: string): number {
-  return sandbox.admin.callTotal({ operation, outcome: 'success' });
-}
+const calls = (operation: string): number => successCalls(sandbox, operation);
 
 describe('the Route 53 counter', () => {
   it('counts zones, records per zone, health checks and VPCs per private zone in every account', async () => {
@@ -116,10 +53,10 @@ describe('the Route 53 counter', () => {
         gets: calls('GetHostedZone'),
       };
 
-      const counted = await route53.findUsage({ target, session, quotas });
+      const counted = await route53.findUsage({ target, session: counter.session, quotas });
 
-      expect(sorted(counted)).toEqual(
-        sorted([
+      expect(sortedCounts(counted)).toEqual(
+        sortedCounts([
           { quotaCode: HOSTED_ZONES, value: hostedZones.length },
           { quotaCode: HEALTH_CHECKS, value: healthChecks.length },
           ...hostedZones.map((z) => ({
@@ -153,19 +90,19 @@ describe('the Route 53 counter', () => {
     if (!target) throw new Error('no target');
     const quotas = (await quotasOf(target)).filter((q) => q.quotaCode === HEALTH_CHECKS);
     const before = { zones: calls('ListHostedZones'), gets: calls('GetHostedZone') };
-    const counted = await route53.findUsage({ target, session, quotas });
+    const counted = await route53.findUsage({ target, session: counter.session, quotas });
     expect(counted).toEqual([{ quotaCode: HEALTH_CHECKS, value: seeded(target).healthChecks.length }]);
     expect(calls('ListHostedZones') - before.zones).toBe(0);
     expect(calls('GetHostedZone') - before.gets).toBe(0);
 
     const records = (await quotasOf(target)).filter((q) => q.quotaCode === RECORDS_PER_HOSTED_ZONE);
     const checksBefore = calls('ListHealthChecks');
-    const perZone = await route53.findUsage({ target, session, quotas: records });
+    const perZone = await route53.findUsage({ target, session: counter.session, quotas: records });
     expect(perZone.map((c) => c.resource)).toEqual(seeded(target).hostedZones.map((z) => z.id));
     expect(calls('ListHealthChecks') - checksBefore).toBe(0);
     expect(calls('GetHostedZone') - before.gets).toBe(0);
 
-    expect(await route53.findUsage({ target, session, quotas: [] })).toEqual([]);
+    expect(await route53.findUsage({ target, session: counter.session, quotas: [] })).toEqual([]);
   });
 
   it.each(['ListHostedZones', 'ListHealthChecks', 'GetHostedZone'])(
@@ -175,7 +112,7 @@ describe('the Route 53 counter', () => {
       if (!target) throw new Error('no member account');
       const quotas = await quotasOf(target);
       sandbox.admin.configure({ denials: [{ operation }] });
-      await expect(route53.findUsage({ target, session, quotas })).rejects.toMatchObject({
+      await expect(route53.findUsage({ target, session: counter.session, quotas })).rejects.toMatchObject({
         name: 'AccessDenied',
         message: expect.stringContaining(`route53:${operation}`) as unknown,
       });
@@ -187,7 +124,7 @@ describe('the Route 53 counter', () => {
     if (!target) throw new Error('no member account');
     const quotas = await quotasOf(target);
     sandbox.admin.resetCalls();
-    await route53.findUsage({ target, session, quotas });
+    await route53.findUsage({ target, session: counter.session, quotas });
     const called = sandbox.admin
       .calls()
       .filter((c) => c.service === 'route53')

@@ -5,15 +5,14 @@
  * endpoints, training jobs and notebooks hold (0 for idle types), exactly the list and describe
  * calls needed, and access denials that propagate.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AwsSession } from '../../src/aws/session.js';
+import { describe, expect, it } from 'vitest';
 import type { Quota } from '../../src/domain/quota.js';
 import type { Target } from '../../src/domain/target.js';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import type { SageMakerResources } from '../../src/sandbox/services/sagemaker/resources.js';
 import { instanceQuota, sageMaker } from '../../src/services/sagemaker.js';
 import type { UsageCount } from '../../src/services/service.js';
-import { counterSession, minimalQuota, targetQuotas } from '../helpers/counting.js';
+import { counterSandbox, minimalQuota, targetQuotas } from '../helpers/counting.js';
+import { sandboxForTests, sandboxTargets, successCallsOf, successCallsSince } from '../helpers/sandbox.js';
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 const OPERATIONS = [
@@ -25,30 +24,13 @@ const OPERATIONS = [
   'ListNotebookInstances',
 ] as const;
 
-let sandbox: Sandbox;
+// Unthrottled: pages of 2 at AWS's pace would only be slow.
+const counter = counterSandbox({ pageSize: 2, throttle: 'off' }, { denials: [] });
+const sandbox = counter.sandbox;
 /** The same seed without the page cap: the ~900 SageMaker quotas of a target in 18 calls, not 900. */
-let quotaSource: Sandbox;
-let session: AwsSession;
+const quotaSource = sandboxForTests({ throttle: 'off' });
 
-beforeAll(async () => {
-  // Unthrottled: pages of 2 at AWS's pace would only be slow.
-  sandbox = await startSandbox({ pageSize: 2, throttle: 'off' });
-  quotaSource = await startSandbox({ throttle: 'off' });
-  session = counterSession(sandbox);
-});
-
-afterEach(() => {
-  sandbox.admin.configure({ denials: [] });
-});
-
-afterAll(async () => {
-  session.close();
-  await Promise.all([sandbox.close(), quotaSource.close()]);
-});
-
-function targets(): Target[] {
-  return sandbox.admin.accounts().flatMap((a) => REGIONS.map((region) => ({ accountId: a.id, region })));
-}
+const targets = (): Target[] => sandboxTargets(sandbox, REGIONS);
 
 function seeded(target: Target): SageMakerResources {
   return sandbox.admin.resources('sagemaker', target.accountId, target.region) as SageMakerResources;
@@ -122,16 +104,8 @@ function expectedCalls(resources: SageMakerResources): Record<string, number> {
   };
 }
 
-function calls(): Record<string, number> {
-  return Object.fromEntries(
-    OPERATIONS.map((operation) => [operation, sandbox.admin.callTotal({ operation, outcome: 'success' })]),
-  );
-}
-
-function since(before: Record<string, number>): Record<string, number> {
-  const now = calls();
-  return Object.fromEntries(OPERATIONS.map((op) => [op, (now[op] ?? 0) - (before[op] ?? 0)]));
-}
+const calls = (): Record<string, number> => successCallsOf(sandbox, OPERATIONS);
+const since = (before: Record<string, number>) => successCallsSince(sandbox, OPERATIONS, before);
 
 describe('the SageMaker counter', () => {
   it('gives every instance-type quota of every target the instances in service, in exactly the calls needed', async () => {
@@ -145,7 +119,7 @@ describe('the SageMaker counter', () => {
       const resources = seeded(target);
       const before = calls();
 
-      const counted = await sageMaker.findUsage({ target, session, quotas });
+      const counted = await sageMaker.findUsage({ target, session: counter.session, quotas });
 
       expect(counted).toEqual(expectedCounts(quotas, resources));
       expect(counted).toHaveLength(matching.length);
@@ -174,7 +148,7 @@ describe('the SageMaker counter', () => {
     const before = calls();
     const counted = await sageMaker.findUsage({
       target,
-      session,
+      session: counter.session,
       quotas: [
         named('L-00000001', `${type} for notebook instance usage`),
         named('L-00000002', 'Maximum number of domains'),
@@ -201,13 +175,15 @@ describe('the SageMaker counter', () => {
       named('L-00000003', 'ml.t3.medium for notebook instance usage'),
       named('L-00000004', 'ml.m5.xlarge for spot training job usage'),
     ];
-    expect(await sageMaker.findUsage({ target, session, quotas })).toEqual([
+    expect(await sageMaker.findUsage({ target, session: counter.session, quotas })).toEqual([
       { quotaCode: 'L-00000001', value: 0 },
       { quotaCode: 'L-00000002', value: 0 },
       { quotaCode: 'L-00000003', value: 0 },
     ]);
     const before = calls();
-    expect(await sageMaker.findUsage({ target, session, quotas: quotas.slice(3) })).toEqual([]);
+    expect(await sageMaker.findUsage({ target, session: counter.session, quotas: quotas.slice(3) })).toEqual(
+      [],
+    );
     expect(Object.values(since(before)).every((n) => n === 0)).toBe(true);
   });
 
@@ -222,7 +198,7 @@ describe('the SageMaker counter', () => {
     if (!target) throw new Error('no target with endpoints and training jobs');
     const quotas = await sageMakerQuotas(target);
     sandbox.admin.configure({ denials: [{ operation, account: target.accountId }] });
-    await expect(sageMaker.findUsage({ target, session, quotas })).rejects.toMatchObject({
+    await expect(sageMaker.findUsage({ target, session: counter.session, quotas })).rejects.toMatchObject({
       name: 'AccessDeniedException',
       message: expect.stringContaining(`sagemaker:${operation}`) as unknown,
     });

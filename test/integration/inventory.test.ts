@@ -27,7 +27,13 @@ import {
   runProgram,
   TSCONFIG_PATH,
 } from '../helpers/aws-cli.js';
-import { freePort, type RunningDatabase, startMariadb, startPostgres } from '../helpers/databases.js';
+import {
+  databaseForTests,
+  freePort,
+  type RunningDatabase,
+  startMariadb,
+  startPostgres,
+} from '../helpers/databases.js';
 import { clientSettings, sandboxAccounts } from '../helpers/sandbox.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
@@ -81,6 +87,11 @@ async function open(statics: readonly StaticAccount[] = []) {
 /** headroom.yaml's inventory and accounts, as the loader normalises them. */
 function configOf(input: Record<string, unknown>): Config {
   return parseConfig({ regions: REGIONS, ...input });
+}
+
+/** headroom.yaml whose inventory is the one SQL source (beside any further top-level input). */
+function sqlConfigOf(source: Record<string, unknown>, input: Record<string, unknown> = {}): Config {
+  return configOf({ ...input, inventory: { sources: [{ type: 'sql', ...source }] } });
 }
 
 async function inventoryOf(
@@ -152,26 +163,23 @@ function cmdbRows(): (string | null)[][] {
 const CMDB_QUERY =
   'SELECT account_id, account_name, role, region_list, aws_secret_access_key FROM aws_accounts ORDER BY seq';
 const CMDB_COLUMNS = { id: 'account_id', name: 'account_name', roleArn: 'role', regions: 'region_list' };
+/** The CMDB source as headroom reads it over TCP (engine and port added by each test). */
+const CMDB_SOURCE = {
+  name: 'cmdb',
+  database: 'cmdb',
+  user: 'headroom',
+  passwordEnv: 'CMDB_PASSWORD',
+  query: CMDB_QUERY,
+};
 
 /** What both CMDB tests expect of the rows above. */
 async function expectCmdbInventory(engine: 'mariadb' | 'postgres', database: RunningDatabase): Promise<void> {
-  const config = configOf({
-    inventory: {
-      sources: [
-        {
-          type: 'sql',
-          name: 'cmdb',
-          engine,
-          host: database.host,
-          port: database.port,
-          database: 'cmdb',
-          user: 'headroom',
-          passwordEnv: 'CMDB_PASSWORD',
-          query: CMDB_QUERY,
-          columns: CMDB_COLUMNS,
-        },
-      ],
-    },
+  const config = sqlConfigOf({
+    ...CMDB_SOURCE,
+    engine,
+    host: database.host,
+    port: database.port,
+    columns: CMDB_COLUMNS,
   });
   const parts = await open();
   const inventory = await inventoryOf(config, parts, { env: { CMDB_PASSWORD } });
@@ -253,49 +261,28 @@ function insertRows(): string {
 }
 
 describe('a MariaDB CMDB', () => {
-  let database: RunningDatabase | undefined;
-  let skip: string | undefined;
-
-  beforeAll(async () => {
-    const started = await startMariadb();
-    if ('skip' in started) {
-      skip = started.skip;
-      console.warn(`skipping the MariaDB CMDB tests: ${skip}`);
-      return;
-    }
-    database = started.database;
+  const cmdb = databaseForTests('MariaDB CMDB', startMariadb, async (database) => {
     await database.admin([
       'CREATE DATABASE cmdb',
       `CREATE USER 'headroom'@'%' IDENTIFIED BY '${CMDB_PASSWORD}'`,
       "GRANT SELECT ON cmdb.* TO 'headroom'@'%'",
     ]);
     await database.admin([createTable({ text: 'TEXT' }), insertRows()], 'cmdb');
-  }, 90_000);
-
-  afterAll(async () => {
-    await database?.stop();
-  }, 30_000);
+  });
 
   it('lists its good rows as accounts, one problem per malformed row, and a sweep reads them', async (ctx) => {
-    if (!database) return ctx.skip(skip);
+    const database = cmdb.orSkip(ctx);
     await expectCmdbInventory('mariadb', database);
   });
 
   it('over its unix socket too', async (ctx) => {
-    if (!database) return ctx.skip(skip);
-    const config = configOf({
-      inventory: {
-        sources: [
-          {
-            type: 'sql',
-            engine: 'mysql',
-            socket: database.socket,
-            database: 'cmdb',
-            user: 'root',
-            query: 'SELECT account_id AS id, account_name AS name FROM aws_accounts WHERE seq IN (1, 2)',
-          },
-        ],
-      },
+    const database = cmdb.orSkip(ctx);
+    const config = sqlConfigOf({
+      engine: 'mysql',
+      socket: database.socket,
+      database: 'cmdb',
+      user: 'root',
+      query: 'SELECT account_id AS id, account_name AS name FROM aws_accounts WHERE seq IN (1, 2)',
     });
     const inventory = await inventoryOf(config, await open());
     expect(inventory.problems).toEqual([]);
@@ -306,23 +293,8 @@ describe('a MariaDB CMDB', () => {
   });
 
   it('a wrong password is one line naming the source and host, never the password', async (ctx) => {
-    if (!database) return ctx.skip(skip);
-    const config = configOf({
-      inventory: {
-        sources: [
-          {
-            type: 'sql',
-            name: 'cmdb',
-            engine: 'mariadb',
-            port: database.port,
-            database: 'cmdb',
-            user: 'headroom',
-            passwordEnv: 'CMDB_PASSWORD',
-            query: CMDB_QUERY,
-          },
-        ],
-      },
-    });
+    const database = cmdb.orSkip(ctx);
+    const config = sqlConfigOf({ ...CMDB_SOURCE, engine: 'mariadb', port: database.port });
     const inventory = await inventoryOf(config, await open(), { env: { CMDB_PASSWORD: 'wrong-pw-7c1e' } });
     expect(inventory.accounts).toEqual([]);
     const [line, ...more] = inventory.problems.map(problemText);
@@ -337,49 +309,28 @@ describe('a MariaDB CMDB', () => {
 });
 
 describe('a PostgreSQL CMDB', () => {
-  let database: RunningDatabase | undefined;
-  let skip: string | undefined;
-
-  beforeAll(async () => {
-    const started = await startPostgres();
-    if ('skip' in started) {
-      skip = started.skip;
-      console.warn(`skipping the PostgreSQL CMDB tests: ${skip}`);
-      return;
-    }
-    database = started.database;
+  const cmdb = databaseForTests('PostgreSQL CMDB', startPostgres, async (database) => {
     await database.admin(['CREATE DATABASE cmdb', `CREATE ROLE headroom LOGIN PASSWORD '${CMDB_PASSWORD}'`]);
     await database.admin(
       [createTable({ text: 'TEXT' }), insertRows(), 'GRANT SELECT ON aws_accounts TO headroom'],
       'cmdb',
     );
-  }, 90_000);
-
-  afterAll(async () => {
-    await database?.stop();
-  }, 30_000);
+  });
 
   it('lists its good rows as accounts, one problem per malformed row, and a sweep reads them', async (ctx) => {
-    if (!database) return ctx.skip(skip);
+    const database = cmdb.orSkip(ctx);
     await expectCmdbInventory('postgres', database);
   });
 
   it('reads regions from a JSON array column as the driver gives it', async (ctx) => {
-    if (!database) return ctx.skip(skip);
-    const config = configOf({
-      inventory: {
-        sources: [
-          {
-            type: 'sql',
-            engine: 'postgres',
-            port: database.port,
-            database: 'cmdb',
-            user: 'headroom',
-            passwordEnv: 'CMDB_PASSWORD',
-            query: `SELECT account_id AS id, account_name AS name, '["eu-west-1"]'::jsonb AS regions FROM aws_accounts WHERE seq = 1`,
-          },
-        ],
-      },
+    const database = cmdb.orSkip(ctx);
+    const config = sqlConfigOf({
+      engine: 'postgres',
+      port: database.port,
+      database: 'cmdb',
+      user: 'headroom',
+      passwordEnv: 'CMDB_PASSWORD',
+      query: `SELECT account_id AS id, account_name AS name, '["eu-west-1"]'::jsonb AS regions FROM aws_accounts WHERE seq = 1`,
     });
     const inventory = await inventoryOf(config, await open(), { env: { CMDB_PASSWORD } });
     expect(inventory.problems).toEqual([]);
@@ -390,24 +341,10 @@ describe('a PostgreSQL CMDB', () => {
 describe('an unreachable CMDB', () => {
   async function closedSource() {
     const port = await freePort();
-    return configOf({
-      accounts: [{ id: management.id, name: 'management' }],
-      inventory: {
-        sources: [
-          {
-            type: 'sql',
-            name: 'cmdb',
-            engine: 'mariadb',
-            port,
-            database: 'cmdb',
-            user: 'headroom',
-            passwordEnv: 'CMDB_PASSWORD',
-            query: CMDB_QUERY,
-            timeout: '5s',
-          },
-        ],
-      },
-    });
+    return sqlConfigOf(
+      { ...CMDB_SOURCE, engine: 'mariadb', port, timeout: '5s' },
+      { accounts: [{ id: management.id, name: 'management' }] },
+    );
   }
 
   it('is one problem naming the source and host; the static accounts are still read', async () => {

@@ -4,31 +4,15 @@
  * whole and compared with the seeded ones.
  */
 import { CloudFrontClient, ListDistributionsCommand } from '@aws-sdk/client-cloudfront';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { describe, expect, it } from 'vitest';
 import type { CloudFrontResources, Distribution } from '../../src/sandbox/services/cloudfront/resources.js';
-import {
-  AWS_CLI_V1,
-  AWS_CLI_V2,
-  type AwsCli,
-  awsCliJson,
-  checkAwsCli,
-  runAwsCli,
-} from '../helpers/aws-cli.js';
+import { AWS_CLIS, awsCliJson, checkAwsCliFirst, runAwsCli } from '../helpers/aws-cli.js';
 import { signedGet } from '../helpers/rest-raw.js';
-import { clientSettings } from '../helpers/sandbox.js';
+import { clientSettings, cliOptions, failureOf, outcomeOf, sandboxForTests } from '../helpers/sandbox.js';
 
 const NAMESPACE = 'http://cloudfront.amazonaws.com/doc/2020-05-31/';
 
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ pageSize: 2, throttle: 'off' });
-});
-
-afterAll(async () => {
-  await sandbox.close();
-});
+const sandbox = sandboxForTests({ pageSize: 2, throttle: 'off' });
 
 function seeded(accountIndex: number): readonly Distribution[] {
   const account = sandbox.admin.accounts()[accountIndex];
@@ -159,18 +143,6 @@ function expectRequiredMembers(s: Summary & { LastModifiedTime?: unknown }): voi
   }
 }
 
-async function failure(
-  promise: Promise<unknown>,
-): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('the call succeeded');
-}
-
 describe('CloudFront through the SDK, pages of 2', () => {
   it('seeds every account with distributions in us-east-1 only, one near its cache-behavior quota', () => {
     for (const index of [0, 1, 2]) {
@@ -248,12 +220,12 @@ describe('CloudFront through the SDK, pages of 2', () => {
 describe('CloudFront errors, in its own shape', () => {
   it('InvalidArgument, 400, for a marker that names no distribution and a bad MaxItems', async () => {
     expect(
-      await failure(client(0).send(new ListDistributionsCommand({ Marker: 'ENOSUCHDIST' }))),
+      await failureOf(client(0).send(new ListDistributionsCommand({ Marker: 'ENOSUCHDIST' }))),
     ).toMatchObject({
       name: 'InvalidArgument',
       status: 400,
     });
-    expect(await failure(client(0).send(new ListDistributionsCommand({ MaxItems: 0 })))).toMatchObject({
+    expect(await failureOf(client(0).send(new ListDistributionsCommand({ MaxItems: 0 })))).toMatchObject({
       name: 'InvalidArgument',
       status: 400,
     });
@@ -282,7 +254,7 @@ describe('CloudFront errors, in its own shape', () => {
   it('AccessDenied, 403, naming the action', async () => {
     sandbox.admin.configure({ denials: [{ operation: 'ListDistributions' }] });
     try {
-      const denied = await failure(client(1).send(new ListDistributionsCommand({})));
+      const denied = await failureOf(client(1).send(new ListDistributionsCommand({})));
       expect(denied).toMatchObject({ name: 'AccessDenied', status: 403 });
       expect(denied.message).toContain('is not authorized to perform: cloudfront:ListDistributions');
     } finally {
@@ -293,43 +265,22 @@ describe('CloudFront errors, in its own shape', () => {
 
 describe('CloudFront throttling (10 per second and a burst of 10, assumed), with the clock held still', () => {
   const frozen = Date.now();
-  let held: Sandbox;
-  beforeAll(async () => {
-    held = await startSandbox({ throttle: 'aws', wallClock: () => frozen });
-  });
-  afterAll(async () => {
-    await held.close();
-  });
+  const held = sandboxForTests({ throttle: 'aws', wallClock: () => frozen });
 
   it('lets 20 through and answers the rest Throttling, 400, "Rate exceeded"', async () => {
     const cf = new CloudFrontClient(clientSettings(held, { maxAttempts: 1 }));
     const outcomes = await Promise.all(
-      Array.from({ length: 24 }, async () => {
-        try {
-          await cf.send(new ListDistributionsCommand({}));
-          return 'ok';
-        } catch (error) {
-          const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-          return `${e.name} ${String(e.$metadata?.httpStatusCode)} ${e.message}`;
-        }
-      }),
+      Array.from({ length: 24 }, () => outcomeOf(cf.send(new ListDistributionsCommand({})))),
     );
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(20);
     expect(outcomes.filter((o) => o !== 'ok')).toEqual(Array(4).fill('Throttling 400 Rate exceeded'));
   });
 });
 
-describe.each([AWS_CLI_V2, AWS_CLI_V1])('CloudFront through $label', (cli: AwsCli) => {
-  beforeAll(async () => {
-    await checkAwsCli(cli);
-  }, 60_000);
+describe.each(AWS_CLIS)('CloudFront through $label', (cli) => {
+  checkAwsCliFirst(cli);
 
-  function options(accountIndex: number) {
-    return {
-      endpoint: sandbox.url,
-      credentials: clientSettings(sandbox, { account: accountIndex }).credentials,
-    };
-  }
+  const options = (accountIndex: number) => cliOptions(sandbox, accountIndex);
 
   it('list-distributions follows every page of 2 to the seeded distributions', async () => {
     const index = pagedAccount();

@@ -16,31 +16,15 @@ import {
   paginateDescribeSnapshots,
   paginateDescribeVolumes,
 } from '@aws-sdk/client-ec2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { describe, expect, it } from 'vitest';
 import type { Ec2Resources } from '../../src/sandbox/services/ec2/resources.js';
-import {
-  AWS_CLI_V1,
-  AWS_CLI_V2,
-  type AwsCli,
-  awsCliJson,
-  checkAwsCli,
-  runAwsCli,
-} from '../helpers/aws-cli.js';
-import { clientSettings } from '../helpers/sandbox.js';
+import { AWS_CLIS, awsCliJson, checkAwsCliFirst, runAwsCli } from '../helpers/aws-cli.js';
+import { clientSettings, cliOptions, sandboxForTests, successCalls } from '../helpers/sandbox.js';
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 const frozen = Date.now();
 
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ pageSize: 2, throttle: 'off', wallClock: () => frozen });
-});
-
-afterAll(async () => {
-  await sandbox.close();
-});
+const sandbox = sandboxForTests({ pageSize: 2, throttle: 'off', wallClock: () => frozen });
 
 function client(index: number, region: string): EC2Client {
   return new EC2Client(clientSettings(sandbox, { account: index, region }));
@@ -51,7 +35,7 @@ function seeded(accountId: string, region: string): Ec2Resources {
 }
 
 const accountId = (index: number): string => sandbox.admin.accounts()[index]?.id ?? '';
-const calls = (operation: string): number => sandbox.admin.callTotal({ operation, outcome: 'success' });
+const calls = (operation: string): number => successCalls(sandbox, operation);
 
 describe('EC2 through the SDK', () => {
   it('DescribeRegions lists the enabled regions, and the opt-in ones with AllRegions', async () => {
@@ -192,20 +176,10 @@ describe('EC2 through the SDK', () => {
   });
 });
 
-describe.each<AwsCli>([AWS_CLI_V2, AWS_CLI_V1])('$label', (cli) => {
-  beforeAll(async () => {
-    await checkAwsCli(cli);
-  }, 60_000);
+describe.each(AWS_CLIS)('$label', (cli) => {
+  checkAwsCliFirst(cli);
 
-  function as(index: number, region: string) {
-    const account = sandbox.admin.accounts()[index];
-    if (!account) throw new Error(`no account ${String(index)}`);
-    return {
-      endpoint: sandbox.url,
-      credentials: { accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey },
-      region,
-    };
-  }
+  const as = (index: number, region: string) => cliOptions(sandbox, index, region);
 
   it('ec2 describe-instances and describe-volumes match the seeded resources', async () => {
     const instances = await awsCliJson<{

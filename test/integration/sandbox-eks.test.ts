@@ -16,53 +16,30 @@ import {
   paginateListFargateProfiles,
   paginateListNodegroups,
 } from '@aws-sdk/client-eks';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { describe, expect, it } from 'vitest';
 import type { EksCluster, EksResources } from '../../src/sandbox/services/eks/resources.js';
+import { AWS_CLIS, awsCliJson, checkAwsCliFirst, runAwsCli } from '../helpers/aws-cli.js';
 import {
-  AWS_CLI_V1,
-  AWS_CLI_V2,
-  type AwsCli,
-  awsCliJson,
-  checkAwsCli,
-  runAwsCli,
-} from '../helpers/aws-cli.js';
-import { clientSettings } from '../helpers/sandbox.js';
+  clientSettings,
+  cliOptions,
+  sandboxForTests,
+  type SandboxPlace,
+  sandboxPlaces,
+  successCalls,
+} from '../helpers/sandbox.js';
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 
-let sandbox: Sandbox;
+const sandbox = sandboxForTests({ pageSize: 2, throttle: 'off' }, { throttle: 'off' });
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ pageSize: 2, throttle: 'off' });
-});
-
-afterEach(() => {
-  sandbox.admin.configure({ throttle: 'off' });
-});
-
-afterAll(async () => {
-  await sandbox.close();
-});
-
-interface Where {
-  index: number;
-  accountId: string;
-  region: string;
-}
-
-function targets(): Where[] {
-  return sandbox.admin
-    .accounts()
-    .flatMap((a, index) => REGIONS.map((region) => ({ index, accountId: a.id, region })));
-}
+const targets = (): SandboxPlace[] => sandboxPlaces(sandbox, REGIONS);
 
 function seeded(accountId: string, region: string): EksResources {
   return sandbox.admin.resources('eks', accountId, region) as EksResources;
 }
 
 /** The first target whose seeded clusters pass the test, with that cluster. */
-function findCluster(test: (c: EksCluster) => boolean): Where & { cluster: EksCluster } {
+function findCluster(test: (c: EksCluster) => boolean): SandboxPlace & { cluster: EksCluster } {
   for (const where of targets()) {
     const cluster = seeded(where.accountId, where.region).clusters.find(test);
     if (cluster) return { ...where, cluster };
@@ -74,7 +51,7 @@ function client(index: number, region: string, maxAttempts?: number): EKSClient 
   return new EKSClient(clientSettings(sandbox, { account: index, region, maxAttempts }));
 }
 
-const calls = (operation: string): number => sandbox.admin.callTotal({ operation, outcome: 'success' });
+const calls = (operation: string): number => successCalls(sandbox, operation);
 
 const pages = (items: number): number => Math.max(1, Math.ceil(items / 2));
 
@@ -220,20 +197,10 @@ function millis(value: string | number): number {
   return typeof value === 'number' ? value * 1000 : Date.parse(value);
 }
 
-describe.each<AwsCli>([AWS_CLI_V2, AWS_CLI_V1])('$label', (cli) => {
-  beforeAll(async () => {
-    await checkAwsCli(cli);
-  }, 60_000);
+describe.each(AWS_CLIS)('$label', (cli) => {
+  checkAwsCliFirst(cli);
 
-  function as(index: number, region: string) {
-    const account = sandbox.admin.accounts()[index];
-    if (!account) throw new Error(`no account ${String(index)}`);
-    return {
-      endpoint: sandbox.url,
-      credentials: { accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey },
-      region,
-    };
-  }
+  const as = (index: number, region: string) => cliOptions(sandbox, index, region);
 
   it('eks list-clusters and list-nodegroups follow the pages to the seeded names', async () => {
     const { index, accountId, region, cluster } = findCluster((c) => c.nodegroups.length > 2);

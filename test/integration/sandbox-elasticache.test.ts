@@ -11,40 +11,24 @@ import {
   InvalidParameterValueException,
   paginateDescribeCacheClusters,
 } from '@aws-sdk/client-elasticache';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { describe, expect, it } from 'vitest';
 import type { ElastiCacheResources } from '../../src/sandbox/services/elasticache/resources.js';
+import { AWS_CLIS, awsCliJson, checkAwsCliFirst, runAwsCli } from '../helpers/aws-cli.js';
 import {
-  AWS_CLI_V1,
-  AWS_CLI_V2,
-  type AwsCli,
-  awsCliJson,
-  checkAwsCli,
-  runAwsCli,
-} from '../helpers/aws-cli.js';
-import { clientSettings, sendRaw } from '../helpers/sandbox.js';
+  clientSettings,
+  cliOptions,
+  sandboxForTests,
+  type SandboxPlace,
+  sandboxPlaces,
+  sendRaw,
+  successCalls,
+} from '../helpers/sandbox.js';
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 
-let sandbox: Sandbox;
+const sandbox = sandboxForTests({ pageSize: 2, throttle: 'off' }, { throttle: 'off' });
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ pageSize: 2, throttle: 'off' });
-});
-
-afterEach(() => {
-  sandbox.admin.configure({ throttle: 'off' });
-});
-
-afterAll(async () => {
-  await sandbox.close();
-});
-
-function targets(): { index: number; accountId: string; region: string }[] {
-  return sandbox.admin
-    .accounts()
-    .flatMap((a, index) => REGIONS.map((region) => ({ index, accountId: a.id, region })));
-}
+const targets = (): SandboxPlace[] => sandboxPlaces(sandbox, REGIONS);
 
 function seeded(accountId: string, region: string): ElastiCacheResources {
   return sandbox.admin.resources('elasticache', accountId, region) as ElastiCacheResources;
@@ -54,8 +38,7 @@ function client(index: number, region: string): ElastiCacheClient {
   return new ElastiCacheClient(clientSettings(sandbox, { account: index, region }));
 }
 
-const calls = (): number =>
-  sandbox.admin.callTotal({ operation: 'DescribeCacheClusters', outcome: 'success' });
+const calls = (): number => successCalls(sandbox, 'DescribeCacheClusters');
 
 describe('ElastiCache through the SDK', () => {
   it('DescribeCacheClusters follows every page and lists exactly the seeded clusters and nodes', async () => {
@@ -159,20 +142,10 @@ describe('ElastiCache through the SDK', () => {
   });
 });
 
-describe.each<AwsCli>([AWS_CLI_V2, AWS_CLI_V1])('$label', (cli) => {
-  beforeAll(async () => {
-    await checkAwsCli(cli);
-  }, 60_000);
+describe.each(AWS_CLIS)('$label', (cli) => {
+  checkAwsCliFirst(cli);
 
-  function as(index: number, region: string) {
-    const account = sandbox.admin.accounts()[index];
-    if (!account) throw new Error(`no account ${String(index)}`);
-    return {
-      endpoint: sandbox.url,
-      credentials: { accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey },
-      region,
-    };
-  }
+  const as = (index: number, region: string) => cliOptions(sandbox, index, region);
 
   it('elasticache describe-cache-clusters --show-cache-node-info matches the seeded clusters', async () => {
     const { index, accountId, region } = targets().find(

@@ -24,40 +24,24 @@ import {
   paginateDescribeTargetGroups,
   type TargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { describe, expect, it } from 'vitest';
 import type { ElbResources } from '../../src/sandbox/services/elb/resources.js';
+import { AWS_CLIS, awsCliJson, checkAwsCliFirst, runAwsCli } from '../helpers/aws-cli.js';
 import {
-  AWS_CLI_V1,
-  AWS_CLI_V2,
-  type AwsCli,
-  awsCliJson,
-  checkAwsCli,
-  runAwsCli,
-} from '../helpers/aws-cli.js';
-import { clientSettings, sendRaw } from '../helpers/sandbox.js';
+  clientSettings,
+  cliOptions,
+  sandboxForTests,
+  type SandboxPlace,
+  sandboxPlaces,
+  sendRaw,
+  successCalls,
+} from '../helpers/sandbox.js';
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 
-let sandbox: Sandbox;
+const sandbox = sandboxForTests({ pageSize: 2, throttle: 'off' }, { throttle: 'off', denials: [] });
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ pageSize: 2, throttle: 'off' });
-});
-
-afterEach(() => {
-  sandbox.admin.configure({ throttle: 'off', denials: [] });
-});
-
-afterAll(async () => {
-  await sandbox.close();
-});
-
-function targets(): { index: number; accountId: string; region: string }[] {
-  return sandbox.admin
-    .accounts()
-    .flatMap((a, index) => REGIONS.map((region) => ({ index, accountId: a.id, region })));
-}
+const targets = (): SandboxPlace[] => sandboxPlaces(sandbox, REGIONS);
 
 function seeded(accountId: string, region: string): ElbResources {
   return sandbox.admin.resources('elb', accountId, region) as ElbResources;
@@ -76,7 +60,7 @@ function pages(n: number): number {
   return Math.max(1, Math.ceil(n / 2));
 }
 
-const calls = (operation: string): number => sandbox.admin.callTotal({ operation, outcome: 'success' });
+const calls = (operation: string): number => successCalls(sandbox, operation);
 
 describe('ELB v2 through the SDK', () => {
   it('DescribeLoadBalancers follows every page and lists exactly the seeded load balancers', async () => {
@@ -299,10 +283,8 @@ describe('Classic ELB through the SDK', () => {
   });
 });
 
-describe.each<AwsCli>([AWS_CLI_V2, AWS_CLI_V1])('$label', (cli) => {
-  beforeAll(async () => {
-    await checkAwsCli(cli);
-  }, 60_000);
+describe.each(AWS_CLIS)('$label', (cli) => {
+  checkAwsCliFirst(cli);
 
   /** A target with load balancers of both APIs, and not too many (the CLI reads pages of 2). */
   function cliTarget(): { index: number; accountId: string; region: string } {
@@ -316,15 +298,7 @@ describe.each<AwsCli>([AWS_CLI_V2, AWS_CLI_V1])('$label', (cli) => {
     return found;
   }
 
-  function as(index: number, region: string) {
-    const account = sandbox.admin.accounts()[index];
-    if (!account) throw new Error(`no account ${String(index)}`);
-    return {
-      endpoint: sandbox.url,
-      credentials: { accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey },
-      region,
-    };
-  }
+  const as = (index: number, region: string) => cliOptions(sandbox, index, region);
 
   it('elbv2 describe-load-balancers, describe-listeners and describe-target-groups match the seeded resources', async () => {
     const { index, accountId, region } = cliTarget();

@@ -12,35 +12,19 @@ import {
   ListHostedZonesCommand,
   Route53Client,
 } from '@aws-sdk/client-route-53';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { describe, expect, it } from 'vitest';
 import type {
   HealthCheck,
   HostedZone,
   Route53Resources,
 } from '../../src/sandbox/services/route53/resources.js';
-import {
-  AWS_CLI_V1,
-  AWS_CLI_V2,
-  type AwsCli,
-  awsCliJson,
-  checkAwsCli,
-  runAwsCli,
-} from '../helpers/aws-cli.js';
+import { AWS_CLIS, awsCliJson, checkAwsCliFirst, runAwsCli } from '../helpers/aws-cli.js';
 import { signedGet } from '../helpers/rest-raw.js';
-import { clientSettings } from '../helpers/sandbox.js';
+import { clientSettings, cliOptions, failureOf, outcomeOf, sandboxForTests } from '../helpers/sandbox.js';
 
 const NAMESPACE = 'https://route53.amazonaws.com/doc/2013-04-01/';
 
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ pageSize: 2, throttle: 'off' });
-});
-
-afterAll(async () => {
-  await sandbox.close();
-});
+const sandbox = sandboxForTests({ pageSize: 2, throttle: 'off' });
 
 function seeded(accountIndex: number): Route53Resources {
   const account = sandbox.admin.accounts()[accountIndex];
@@ -80,18 +64,6 @@ function healthCheckAsListed(check: HealthCheck): SdkHealthCheck {
     },
     HealthCheckVersion: check.version,
   };
-}
-
-async function failure(
-  promise: Promise<unknown>,
-): Promise<{ name: string; message: string; status?: number }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('the call succeeded');
 }
 
 describe('Route 53 through the SDK, pages of 2', () => {
@@ -207,7 +179,7 @@ describe('Route 53 through the SDK, pages of 2', () => {
 describe('Route 53 errors, in its own shape', () => {
   it('NoSuchHostedZone, 404, for a zone the account does not have', async () => {
     const other = seeded(1).hostedZones[0]?.id ?? '';
-    expect(await failure(client(0).send(new GetHostedZoneCommand({ Id: other })))).toEqual({
+    expect(await failureOf(client(0).send(new GetHostedZoneCommand({ Id: other })))).toEqual({
       name: 'NoSuchHostedZone',
       message: `No hosted zone found with ID: ${other}`,
       status: 404,
@@ -215,18 +187,20 @@ describe('Route 53 errors, in its own shape', () => {
   });
 
   it('InvalidInput, 400, for a marker that names no zone, a bad maxitems, and an id too long', async () => {
-    expect(await failure(client(0).send(new ListHostedZonesCommand({ Marker: 'ZNOTAZONE' })))).toMatchObject({
+    expect(
+      await failureOf(client(0).send(new ListHostedZonesCommand({ Marker: 'ZNOTAZONE' }))),
+    ).toMatchObject({
       name: 'InvalidInput',
       status: 400,
     });
-    expect(await failure(client(0).send(new ListHealthChecksCommand({ Marker: 'nope' })))).toMatchObject({
+    expect(await failureOf(client(0).send(new ListHealthChecksCommand({ Marker: 'nope' })))).toMatchObject({
       name: 'InvalidInput',
       status: 400,
     });
-    const zero = await failure(client(0).send(new ListHostedZonesCommand({ MaxItems: 0 })));
+    const zero = await failureOf(client(0).send(new ListHostedZonesCommand({ MaxItems: 0 })));
     expect(zero).toMatchObject({ name: 'InvalidInput', status: 400 });
     expect(zero.message).toContain("at 'maxItems' failed to satisfy constraint");
-    const long = await failure(client(0).send(new GetHostedZoneCommand({ Id: `Z${'A'.repeat(40)}` })));
+    const long = await failureOf(client(0).send(new GetHostedZoneCommand({ Id: `Z${'A'.repeat(40)}` })));
     expect(long).toMatchObject({ name: 'InvalidInput', status: 400 });
   });
 
@@ -260,7 +234,7 @@ describe('Route 53 errors, in its own shape', () => {
   it('AccessDenied, 403, naming the action', async () => {
     sandbox.admin.configure({ denials: [{ operation: 'ListHealthChecks' }] });
     try {
-      const denied = await failure(client(1).send(new ListHealthChecksCommand({})));
+      const denied = await failureOf(client(1).send(new ListHealthChecksCommand({})));
       expect(denied).toMatchObject({ name: 'AccessDenied', status: 403 });
       expect(denied.message).toContain('is not authorized to perform: route53:ListHealthChecks');
     } finally {
@@ -271,43 +245,22 @@ describe('Route 53 errors, in its own shape', () => {
 
 describe('Route 53 throttling at 5 requests per second per account, with the clock held still', () => {
   const frozen = Date.now();
-  let held: Sandbox;
-  beforeAll(async () => {
-    held = await startSandbox({ throttle: 'aws', wallClock: () => frozen });
-  });
-  afterAll(async () => {
-    await held.close();
-  });
+  const held = sandboxForTests({ throttle: 'aws', wallClock: () => frozen });
 
   it('lets 5 through and answers the rest Throttling, 400, "Rate exceeded"', async () => {
     const r53 = new Route53Client(clientSettings(held, { maxAttempts: 1 }));
     const outcomes = await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        try {
-          await r53.send(new ListHostedZonesCommand({}));
-          return 'ok';
-        } catch (error) {
-          const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-          return `${e.name} ${String(e.$metadata?.httpStatusCode)} ${e.message}`;
-        }
-      }),
+      Array.from({ length: 8 }, () => outcomeOf(r53.send(new ListHostedZonesCommand({})))),
     );
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(5);
     expect(outcomes.filter((o) => o !== 'ok')).toEqual(Array(3).fill('Throttling 400 Rate exceeded'));
   });
 });
 
-describe.each([AWS_CLI_V2, AWS_CLI_V1])('Route 53 through $label', (cli: AwsCli) => {
-  beforeAll(async () => {
-    await checkAwsCli(cli);
-  }, 60_000);
+describe.each(AWS_CLIS)('Route 53 through $label', (cli) => {
+  checkAwsCliFirst(cli);
 
-  function options(accountIndex: number) {
-    return {
-      endpoint: sandbox.url,
-      credentials: clientSettings(sandbox, { account: accountIndex }).credentials,
-    };
-  }
+  const options = (accountIndex: number) => cliOptions(sandbox, accountIndex);
 
   it('list-hosted-zones follows every page of 2 to the seeded zones', async () => {
     const out = await awsCliJson<{ HostedZones: SdkHostedZone[] }>(

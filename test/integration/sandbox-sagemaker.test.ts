@@ -16,46 +16,24 @@ import {
   paginateListNotebookInstances,
   paginateListTrainingJobs,
 } from '@aws-sdk/client-sagemaker';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { describe, expect, it } from 'vitest';
 import type { SageMakerResources } from '../../src/sandbox/services/sagemaker/resources.js';
+import { AWS_CLIS, awsCliJson, checkAwsCliFirst, runAwsCli } from '../helpers/aws-cli.js';
 import {
-  AWS_CLI_V1,
-  AWS_CLI_V2,
-  type AwsCli,
-  awsCliJson,
-  checkAwsCli,
-  runAwsCli,
-} from '../helpers/aws-cli.js';
-import { clientSettings, sendRaw } from '../helpers/sandbox.js';
+  clientSettings,
+  cliOptions,
+  sandboxForTests,
+  type SandboxPlace,
+  sandboxPlaces,
+  sendRaw,
+  successCalls,
+} from '../helpers/sandbox.js';
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 
-let sandbox: Sandbox;
+const sandbox = sandboxForTests({ pageSize: 2, throttle: 'off' }, { throttle: 'off' });
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ pageSize: 2, throttle: 'off' });
-});
-
-afterEach(() => {
-  sandbox.admin.configure({ throttle: 'off' });
-});
-
-afterAll(async () => {
-  await sandbox.close();
-});
-
-interface Where {
-  index: number;
-  accountId: string;
-  region: string;
-}
-
-function targets(): Where[] {
-  return sandbox.admin
-    .accounts()
-    .flatMap((a, index) => REGIONS.map((region) => ({ index, accountId: a.id, region })));
-}
+const targets = (): SandboxPlace[] => sandboxPlaces(sandbox, REGIONS);
 
 function seeded(accountId: string, region: string): SageMakerResources {
   return sandbox.admin.resources('sagemaker', accountId, region) as SageMakerResources;
@@ -65,7 +43,7 @@ function client(index: number, region: string): SageMakerClient {
   return new SageMakerClient(clientSettings(sandbox, { account: index, region }));
 }
 
-const calls = (operation: string): number => sandbox.admin.callTotal({ operation, outcome: 'success' });
+const calls = (operation: string): number => successCalls(sandbox, operation);
 
 const pages = (items: number): number => Math.max(1, Math.ceil(items / 2));
 
@@ -255,23 +233,13 @@ function millis(value: string | number): number {
   return typeof value === 'number' ? value * 1000 : Date.parse(value);
 }
 
-describe.each<AwsCli>([AWS_CLI_V2, AWS_CLI_V1])('$label', (cli) => {
-  beforeAll(async () => {
-    await checkAwsCli(cli);
-  }, 60_000);
+describe.each(AWS_CLIS)('$label', (cli) => {
+  checkAwsCliFirst(cli);
 
-  function as(index: number, region: string) {
-    const account = sandbox.admin.accounts()[index];
-    if (!account) throw new Error(`no account ${String(index)}`);
-    return {
-      endpoint: sandbox.url,
-      credentials: { accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey },
-      region,
-    };
-  }
+  const as = (index: number, region: string) => cliOptions(sandbox, index, region);
 
   /** The target with the most of something, so the CLI follows several pages. */
-  function busiest(size: (r: SageMakerResources) => number): Where {
+  function busiest(size: (r: SageMakerResources) => number): SandboxPlace {
     const sorted = targets().sort(
       (a, b) => size(seeded(b.accountId, b.region)) - size(seeded(a.accountId, a.region)),
     );

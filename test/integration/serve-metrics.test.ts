@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AwsSession } from '../../src/aws/session.js';
+import type { AwsSession } from '../../src/aws/session.js';
 import { sweep } from '../../src/collect/sweep.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { createMetrics } from '../../src/metrics/exporter.js';
@@ -17,6 +17,7 @@ import { listen } from '../../src/server/listen.js';
 import type { SweepStatus } from '../../src/server/routes/health.js';
 import type { Store } from '../../src/storage/port.js';
 import { openSqliteStore } from '../../src/storage/sqlite/index.js';
+import { counterSession } from '../helpers/counting.js';
 
 const GOLDEN = new URL('../golden/metrics.txt', import.meta.url);
 const START = Date.parse('2026-11-20T06:00:00.000Z');
@@ -31,20 +32,7 @@ let store: Store;
 beforeAll(async () => {
   sandbox = await startSandbox({ throttle: 'off', regions: REGIONS, startTime: START });
   const accounts = sandbox.admin.accounts();
-  const management = accounts.find((a) => a.management);
-  if (!management) throw new Error('no management account');
-  session = new AwsSession({
-    retryMode: 'standard',
-    maxAttempts: 3,
-    maxConcurrency: 16,
-    logger: silentLogger(),
-    endpoint: sandbox.url,
-    credentials: { accessKeyId: management.accessKeyId, secretAccessKey: management.secretAccessKey },
-    accounts: accounts
-      .filter((a) => !a.management)
-      .map((a) => ({ accountId: a.id, roleArn: `arn:aws:iam::${a.id}:role/OrganizationAccountAccessRole` })),
-    pace: false,
-  });
+  session = counterSession(sandbox);
   store = await openSqliteStore(':memory:');
   const result = await sweep(session, store, {
     targets: accounts.flatMap((a) =>

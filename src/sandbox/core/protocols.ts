@@ -93,6 +93,7 @@ export function queryReply(
   };
 }
 
+/** The query protocol's error: `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`. */
 export function queryErrorReply(
   error: AwsError,
   requestId: string,
@@ -175,22 +176,8 @@ export function restXmlReply(
   };
 }
 
-/** REST-XML's error: `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`. */
-export function restXmlErrorReply(
-  error: AwsError,
-  requestId: string,
-  xmlNamespace: string | undefined,
-): HttpReply {
-  const ns = xmlNamespace === undefined ? '' : ` xmlns="${xmlNamespace}"`;
-  return {
-    status: error.status,
-    headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId, ...error.headers },
-    body:
-      `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse${ns}><Error><Type>${error.fault}</Type>` +
-      `<Code>${escapeXml(error.queryCode)}</Code><Message>${escapeXml(error.message)}</Message></Error>` +
-      `<RequestId>${requestId}</RequestId></ErrorResponse>`,
-  };
-}
+/** REST-XML's error (Route 53, CloudFront): the same `<ErrorResponse>` document as the query protocol's. */
+export const restXmlErrorReply = queryErrorReply;
 
 const AUTH_ERRORS: Record<
   SignatureProblemKind,

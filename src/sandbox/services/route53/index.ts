@@ -10,7 +10,7 @@
  */
 import { AwsError, type ErrorDialect } from '../../core/errors.js';
 import type { Handler, RateLimit, RequestContext, ServiceDefinition } from '../../core/service.js';
-import { integer, string, structure } from '../../core/shapes.js';
+import { type Input, integer, string, structure } from '../../core/shapes.js';
 import { xmlList } from '../../core/xml.js';
 import {
   type HealthCheck,
@@ -65,6 +65,16 @@ function markerPage<T extends { id: string }>(
   return { items: page, size, nextMarker: items[start + size]?.id };
 }
 
+/** A List reply's paging elements, after its items: Marker (as asked), IsTruncated, NextMarker, MaxItems. */
+function pageElements(input: Input, page: MarkerPage<unknown>) {
+  return {
+    Marker: (input.Marker as string | undefined) ?? '',
+    IsTruncated: page.nextMarker !== undefined,
+    NextMarker: page.nextMarker,
+    MaxItems: String(page.size),
+  };
+}
+
 function zoneXml(zone: HostedZone): Record<string, unknown> {
   return {
     Id: `/hostedzone/${zone.id}`,
@@ -116,10 +126,7 @@ const listHostedZones: Handler = (ctx, input) => {
   );
   return {
     HostedZones: xmlList('HostedZone', page.items.map(zoneXml)),
-    Marker: (input.Marker as string | undefined) ?? '',
-    IsTruncated: page.nextMarker !== undefined,
-    NextMarker: page.nextMarker,
-    MaxItems: String(page.size),
+    ...pageElements(input, page),
   };
 };
 
@@ -151,10 +158,7 @@ const listHealthChecks: Handler = (ctx, input) => {
   );
   return {
     HealthChecks: xmlList('HealthCheck', page.items.map(healthCheckXml)),
-    Marker: (input.Marker as string | undefined) ?? '',
-    IsTruncated: page.nextMarker !== undefined,
-    NextMarker: page.nextMarker,
-    MaxItems: String(page.size),
+    ...pageElements(input, page),
   };
 };
 
