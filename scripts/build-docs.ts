@@ -2,8 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { format } from 'prettier';
 import { join } from 'node:path';
-import { iamPolicy } from '../src/app/iam-policy.js';
-import { discoveryActions } from '../src/app/inventory-actions.js';
+import { iamPolicy, renderIamPolicy } from '../src/app/iam-policy.js';
 import { servicesDoc } from '../src/app/services-doc.js';
 
 const docs = join(import.meta.dirname, '..', 'docs');
@@ -13,5 +12,5 @@ writeFileSync(
 );
 writeFileSync(
   join(docs, 'iam-policy.json'),
-  `${JSON.stringify(iamPolicy({ requests: true, roleName: 'OrganizationAccountAccessRole', discovery: discoveryActions() }), null, 2)}\n`,
+  renderIamPolicy(iamPolicy({ requests: true, roleName: 'OrganizationAccountAccessRole' })),
 );

@@ -9,6 +9,8 @@
  */
 import { LIMITS_IAM_ACTIONS } from '../collect/limits.js';
 import { USAGE_IAM_ACTIONS } from '../collect/usage.js';
+import { ORGANIZATIONS_IAM_ACTIONS } from '../inventory/organizations.js';
+import { REGIONS_IAM_ACTIONS } from '../inventory/regions.js';
 import { REQUESTS_IAM_ACTIONS } from '../requests/aws.js';
 import { COUNTERS } from '../services/index.js';
 
@@ -29,8 +31,6 @@ export interface PolicyOptions {
   readonly requests: boolean;
   /** The role headroom assumes in member accounts, for the base identity's sts:AssumeRole. */
   readonly roleName: string;
-  /** Extra actions of account and region discovery (src/inventory/), by statement. */
-  readonly discovery?: { readonly regions: readonly string[]; readonly accounts: readonly string[] };
 }
 
 function unique(actions: readonly string[]): string[] {
@@ -38,7 +38,7 @@ function unique(actions: readonly string[]): string[] {
 }
 
 /** Every action reading quotas and usage calls, counters included. */
-export function readActions(): string[] {
+function readActions(): string[] {
   return unique([...LIMITS_IAM_ACTIONS, ...USAGE_IAM_ACTIONS, ...COUNTERS.flatMap((c) => c.iamActions)]);
 }
 
@@ -46,23 +46,15 @@ export function iamPolicy(options: PolicyOptions): PolicyDocument {
   const statements: PolicyStatement[] = [
     { Sid: 'HeadroomReadQuotasAndUsage', Effect: 'Allow', Action: readActions(), Resource: '*' },
   ];
-  const discovery = options.discovery;
-  if (discovery && discovery.regions.length > 0) {
-    statements.push({
-      Sid: 'HeadroomDiscoverRegions',
-      Effect: 'Allow',
-      Action: unique(discovery.regions),
-      Resource: '*',
-    });
-  }
-  if (discovery && discovery.accounts.length > 0) {
-    statements.push({
+  statements.push(
+    { Sid: 'HeadroomDiscoverRegions', Effect: 'Allow', Action: unique(REGIONS_IAM_ACTIONS), Resource: '*' },
+    {
       Sid: 'HeadroomDiscoverAccountsFromManagementAccount',
       Effect: 'Allow',
-      Action: unique(discovery.accounts),
+      Action: unique(ORGANIZATIONS_IAM_ACTIONS),
       Resource: '*',
-    });
-  }
+    },
+  );
   statements.push({
     Sid: 'HeadroomAssumeMemberRoles',
     Effect: 'Allow',
@@ -78,6 +70,11 @@ export function iamPolicy(options: PolicyOptions): PolicyDocument {
     });
   }
   return { Version: '2012-10-17', Statement: statements };
+}
+
+/** The policy as `headroom iam-policy` prints it and docs/iam-policy.json holds it. */
+export function renderIamPolicy(policy: PolicyDocument): string {
+  return `${JSON.stringify(policy, null, 2)}\n`;
 }
 
 /** Every action of a policy, sorted. */

@@ -8,7 +8,7 @@
  */
 import type { AwsSession } from '../aws/session.js';
 import { describeFailure } from '../aws/errors.js';
-import type { CollectError, Quota, UsageSample } from '../domain/quota.js';
+import type { CollectError, CollectorOutcome, Quota, UsageSample } from '../domain/quota.js';
 import { type Target, targetKey } from '../domain/target.js';
 import { COUNTERS } from '../services/index.js';
 import { counts, type UsageCounter } from '../services/service.js';
@@ -26,9 +26,9 @@ export interface CounterRun {
  */
 export function countersFor(
   quotas: readonly Quota[],
-  options: { filter: ServiceFilter; globalHome: boolean; counters?: readonly UsageCounter[] },
+  options: { filter: ServiceFilter; globalHome: boolean },
 ): CounterRun[] {
-  return (options.counters ?? COUNTERS).flatMap((counter) => {
+  return COUNTERS.flatMap((counter) => {
     if (!serviceSelected(counter.serviceCode, options.filter)) return [];
     if (counter.global && !options.globalHome) return [];
     const counted = quotas.filter((q) => counts(counter, q));
@@ -37,10 +37,9 @@ export function countersFor(
 }
 
 export interface CounterResult {
-  readonly counter: UsageCounter;
   readonly samples: readonly UsageSample[];
-  readonly error: CollectError | undefined;
-  readonly durationMs: number;
+  /** The counter's outcome as a collector (its service code), with its failure. */
+  readonly outcome: CollectorOutcome;
 }
 
 /** Runs counters side by side; a failure is recorded on its result, never thrown. */
@@ -53,6 +52,13 @@ export async function runCounters(
   return Promise.all(
     runs.map(async ({ counter, quotas }): Promise<CounterResult> => {
       const started = performance.now();
+      const outcome = (error?: CollectError): CollectorOutcome => ({
+        collector: counter.serviceCode,
+        success: error === undefined,
+        durationMs: performance.now() - started,
+        at: now(),
+        error,
+      });
       try {
         // A counter's calls get the SDK's retries; above them, a counter still failing on a fault
         // or throttling counts again from the start (rare: it costs its calls again, not values).
@@ -69,7 +75,7 @@ export async function runCounters(
             ...(c.resource === undefined ? {} : { resource: c.resource }),
             source: 'counter',
           }));
-        return { counter, samples, error: undefined, durationMs: performance.now() - started };
+        return { samples, outcome: outcome() };
       } catch (error) {
         const failure: CollectError = {
           scope: 'service',
@@ -80,7 +86,7 @@ export async function runCounters(
             endpoint: session.endpoint,
           }),
         };
-        return { counter, samples: [], error: failure, durationMs: performance.now() - started };
+        return { samples: [], outcome: outcome(failure) };
       }
     }),
   );

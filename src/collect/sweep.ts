@@ -9,7 +9,14 @@ import { groupBy } from '../domain/collections.js';
 import type { AwsSession } from '../aws/session.js';
 import { describeFailure } from '../aws/errors.js';
 import { IN_RESULT } from '../logging/logger.js';
-import type { CollectError, LimitSnapshot, Quota, UsageSnapshot, UsageSource } from '../domain/quota.js';
+import type {
+  CollectError,
+  CollectorOutcome,
+  LimitSnapshot,
+  Quota,
+  UsageSnapshot,
+  UsageSource,
+} from '../domain/quota.js';
 import { GLOBAL_QUOTA_HOME_REGION, type Target, targetKey } from '../domain/target.js';
 import type { DefaultsSnapshot, Store } from '../storage/port.js';
 import {
@@ -58,21 +65,6 @@ export interface SweepOptions {
 
 export type Freshness = 'fetched' | 'cached' | 'failed';
 
-/**
- * How one collector did on one target in this sweep (node_exporter's per-collector success and
- * duration): `limits` (Service Quotas), `usage` (CloudWatch or the utilization report), or a usage
- * counter by its id (`ec2`, `elasticloadbalancing`…). A collector served from the cache is not listed.
- */
-export interface CollectorOutcome {
-  readonly collector: string;
-  readonly success: boolean;
-  readonly durationMs: number;
-  /** When it finished. */
-  readonly at: Date;
-  /** The first failure, when it failed. */
-  readonly error?: CollectError | undefined;
-}
-
 export interface TargetResult {
   readonly target: Target;
   readonly limits: Freshness;
@@ -82,7 +74,7 @@ export interface TargetResult {
   readonly sampleCount: number;
   readonly complete: boolean;
   readonly errors: readonly CollectError[];
-  /** The collectors that ran against AWS for this target. */
+  /** The collectors that ran against AWS for this target (one served from the cache is not listed). */
   readonly collectors: readonly CollectorOutcome[];
 }
 
@@ -285,32 +277,27 @@ export async function sweep(session: AwsSession, store: Store, options: SweepOpt
       } else {
         const started = performance.now();
         const counting = runCounters(session, target, counterRuns, now);
+        // The counters' outcomes and failures are recorded whether or not the usage read succeeds.
+        const counted = async () => {
+          const results = await counting;
+          const outcomes = results.map((c) => c.outcome);
+          collectors.push(...outcomes);
+          const failures = outcomes.flatMap((o) => (o.error ? [o.error] : []));
+          warnEach(logger, key, 'usage counter failed', failures);
+          return { samples: results.flatMap((c) => c.samples), failures };
+        };
         try {
           const read =
             watched.length > 0
               ? await readUsage(session, target, watched, options, reportUnavailable, now)
               : emptyUsage(target, options, now);
-          const counted = await counting;
-          const counterErrors = counted.flatMap((c) => (c.error ? [c.error] : []));
-          for (const c of counted) {
-            collectors.push({
-              collector: c.counter.serviceCode,
-              success: c.error === undefined,
-              durationMs: c.durationMs,
-              at: now(),
-              error: c.error,
-            });
-          }
+          const { samples, failures } = await counted();
           const snapshot: UsageSnapshot = {
             ...read,
-            samples: mergeCounted(
-              read.samples,
-              counted.flatMap((c) => c.samples),
-            ),
-            errors: [...read.errors, ...counterErrors],
-            complete: read.complete && counterErrors.length === 0,
+            samples: mergeCounted(read.samples, samples),
+            errors: [...read.errors, ...failures],
+            complete: read.complete && failures.length === 0,
           };
-          warnEach(logger, key, 'usage counter failed', counterErrors);
           await store.saveUsageSnapshot(snapshot);
           usage = 'fetched';
           usageSource = snapshot.source;
@@ -327,18 +314,14 @@ export async function sweep(session: AwsSession, store: Store, options: SweepOpt
           warnEach(logger, key, 'usage failed', [failed]);
           outcome('usage', started, [failed]);
           // What the counters counted is kept, on a snapshot that says the usage read failed.
-          const counted = await counting;
-          const samples = mergeCounted(
-            [],
-            counted.flatMap((c) => c.samples),
-          );
+          const { samples, failures } = await counted();
           if (samples.length > 0) {
             await store
               .saveUsageSnapshot({
                 ...emptyUsage(target, options, now),
-                samples,
+                samples: mergeCounted([], samples),
                 complete: false,
-                errors: [failed, ...counted.flatMap((c) => (c.error ? [c.error] : []))],
+                errors: [failed, ...failures],
               })
               .catch(() => undefined);
           }

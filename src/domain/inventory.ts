@@ -4,6 +4,7 @@
  * Types only, and the pure rules every source shares. What is kept of an account is how to reach
  * it (a role to assume or a profile to use), never credentials.
  */
+import type { CollectError } from './quota.js';
 
 /** An IAM role ARN; group 1 is its account. */
 export const ROLE_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
@@ -73,6 +74,17 @@ export interface InventoryAccount extends DiscoveredAccount {
 }
 
 /** A problem as one warning line: `warning inventory SOURCE: message; hint`. */
+/** A problem as the inventory collector's failure is recorded (collector health, /metrics). */
+export function problemAsCollectError(problem: InventoryProblem): CollectError {
+  return {
+    scope: 'target',
+    serviceCode: null,
+    code: problem.code,
+    message: `${problem.source}: ${problem.message}`,
+    hint: problem.hint,
+  };
+}
+
 export function problemText(problem: InventoryProblem): string {
   return `warning inventory ${problem.source}: ${problem.message}${problem.hint === undefined ? '' : `; ${problem.hint}`}`;
 }

@@ -91,6 +91,22 @@ export interface CollectError {
   readonly hint?: string | undefined;
 }
 
+/**
+ * How one collector did on one run (node_exporter's per-collector success and duration):
+ * `limits` (Service Quotas), `usage` (CloudWatch or the utilization report), a usage counter by
+ * its service code (`ec2`, `elasticloadbalancing`…), or `inventory` (account discovery,
+ * fleet-wide).
+ */
+export interface CollectorOutcome {
+  readonly collector: string;
+  readonly success: boolean;
+  readonly durationMs: number;
+  /** When it finished. */
+  readonly at: Date;
+  /** The first failure, when it failed. */
+  readonly error?: CollectError | undefined;
+}
+
 /** Every quota of a target at one moment, with what could not be read. */
 export interface LimitSnapshot {
   readonly target: Target;

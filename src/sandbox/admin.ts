@@ -35,8 +35,8 @@ import type { Account } from './world/accounts.js';
 import { exportState } from './world/saved-state.js';
 import type { World } from './world/world.js';
 import { RESOURCE_MODELS } from './services/resources.js';
-import { ec2Resources, type Instance, instancesAt, STANDARD_VCPU_QUOTA } from './services/ec2/resources.js';
-import { minuteValue } from './world/usage.js';
+import { instancesAtMinute } from './services/ec2/index.js';
+import type { Instance } from './services/ec2/resources.js';
 
 /** What the admin API tells about an account: who it is and its static keys. */
 export type AccountInfo = Pick<
@@ -146,14 +146,7 @@ export class SandboxAdmin {
   instancesNow(accountId: string, region: string): Instance[] {
     const account = this.world.account(accountId);
     if (!account) throw new Error(`the sandbox has no account ${accountId}`);
-    const quota = this.world.catalog.quota('ec2', STANDARD_VCPU_QUOTA);
-    const profile = quota ? this.world.quotas.profile(account, region, quota) : null;
-    const minute = Math.floor(this.world.clock.now() / 60_000);
-    return instancesAt(
-      this.world.resources.of(ec2Resources, account, region),
-      profile ? minuteValue(profile, minute) : 0,
-      { seed: this.world.options.seed, account: account.id, region },
-    );
+    return instancesAtMinute(this.world, account, region, Math.floor(this.world.clock.now() / 60_000));
   }
 
   /** What seeded resources use of a quota (`serviceCode/quotaCode`) in an account and region. */

@@ -6,7 +6,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StorageError } from '../domain/errors.js';
 import type { DiscoveredAccount, InventoryProblem } from '../domain/inventory.js';
-import type { CollectError, LimitSnapshot, Quota, UsageSample, UsageSnapshot } from '../domain/quota.js';
+import type {
+  CollectError,
+  CollectorOutcome,
+  LimitSnapshot,
+  Quota,
+  UsageSample,
+  UsageSnapshot,
+} from '../domain/quota.js';
 import {
   REQUEST_STATUSES,
   type QuotaRequestRecord,
@@ -14,7 +21,7 @@ import {
   type RequestStatus,
 } from '../domain/request.js';
 import type { Target } from '../domain/target.js';
-import type { ApiCallStat, CollectorRun, DefaultsSnapshot, Store } from './port.js';
+import type { ApiCallStat, DefaultsSnapshot, Store } from './port.js';
 
 const ACCOUNT = '123456789012';
 const OTHER_ACCOUNT = '210987654321';
@@ -788,7 +795,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
     });
 
     describe('collector health', () => {
-      const run = (overrides: Partial<CollectorRun>): CollectorRun => ({
+      const run = (overrides: Partial<CollectorOutcome>): CollectorOutcome => ({
         collector: 'limits',
         success: true,
         durationMs: 812.5,

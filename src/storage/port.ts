@@ -4,7 +4,14 @@
  * transaction: a snapshot is stored whole or not at all.
  */
 import type { AccountRegions, InventorySnapshot } from '../domain/inventory.js';
-import type { CollectError, LimitSnapshot, Quota, UsageSample, UsageSnapshot } from '../domain/quota.js';
+import type {
+  CollectError,
+  CollectorOutcome,
+  LimitSnapshot,
+  Quota,
+  UsageSample,
+  UsageSnapshot,
+} from '../domain/quota.js';
 import type { QuotaRequestRecord, RequestEvent, RequestFilter } from '../domain/request.js';
 import type { Target } from '../domain/target.js';
 
@@ -58,20 +65,6 @@ export interface CacheEntry {
   readonly usageAt: Date | null;
   readonly usageSource: string | null;
   readonly sampleCount: number;
-}
-
-/**
- * How one collector did on one run (the sweep's `CollectorOutcome`): `limits`, `usage`, a usage
- * counter's id, or `inventory` (account discovery, fleet-wide).
- */
-export interface CollectorRun {
-  readonly collector: string;
-  readonly success: boolean;
-  readonly durationMs: number;
-  /** When it finished. */
-  readonly at: Date;
-  /** The first failure, when it failed. */
-  readonly error?: CollectError | undefined;
 }
 
 /** The latest run of one collector on one target, and when it last succeeded. */
@@ -176,7 +169,7 @@ export interface Store {
    * per (target, collector) the latest run and the time of the latest success. A run older than
    * the one stored is ignored.
    */
-  saveCollectorOutcomes(target: Target | null, runs: readonly CollectorRun[]): Promise<void>;
+  saveCollectorOutcomes(target: Target | null, runs: readonly CollectorOutcome[]): Promise<void>;
   /** The latest run of every collector, by account id, region, then collector. */
   collectorHealth(): Promise<CollectorHealth[]>;
 

@@ -9,7 +9,6 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iamPolicy, policyActions } from '../../src/app/iam-policy.js';
-import { discoveryActions } from '../../src/app/inventory-actions.js';
 import { servicesDoc } from '../../src/app/services-doc.js';
 import { sweep } from '../../src/collect/sweep.js';
 import { silentLogger } from '../../src/logging/logger.js';
@@ -83,8 +82,7 @@ async function calledActions(): Promise<Map<string, string[]>> {
   return called;
 }
 
-const fullPolicy = () =>
-  iamPolicy({ requests: true, roleName: 'OrganizationAccountAccessRole', discovery: discoveryActions() });
+const fullPolicy = () => iamPolicy({ requests: true, roleName: 'OrganizationAccountAccessRole' });
 
 describe('the generated IAM policy', () => {
   it('allows exactly the actions the source calls', async () => {
@@ -107,9 +105,7 @@ describe('the generated IAM policy', () => {
   });
 
   it('is read-only without --requests', () => {
-    const readOnly = policyActions(
-      iamPolicy({ requests: false, roleName: 'headroom', discovery: discoveryActions() }),
-    );
+    const readOnly = policyActions(iamPolicy({ requests: false, roleName: 'headroom' }));
     expect(
       readOnly.filter((a) => /:(Request|Create|Put|Delete|Update)/.test(a) && a !== 'sts:AssumeRole'),
     ).toEqual([]);

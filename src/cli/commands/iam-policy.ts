@@ -3,8 +3,7 @@
  * what its modules declare (src/app/iam-policy.ts). Needs no credentials and calls nothing.
  */
 import type { Command } from 'commander';
-import { discoveryActions } from '../../app/inventory-actions.js';
-import { iamPolicy } from '../../app/iam-policy.js';
+import { iamPolicy, renderIamPolicy } from '../../app/iam-policy.js';
 import { UsageError } from '../../domain/errors.js';
 import { write } from './shared.js';
 
@@ -29,11 +28,6 @@ export function registerIamPolicy(program: Command): void {
           hint: 'give the name alone (letters, digits and + = , . @ _ -, up to 64), e.g. --role-name headroom-read',
         });
       }
-      const policy = iamPolicy({
-        requests: options.requests,
-        roleName: options.roleName,
-        discovery: discoveryActions(),
-      });
-      write(`${JSON.stringify(policy, null, 2)}\n`);
+      write(renderIamPolicy(iamPolicy({ requests: options.requests, roleName: options.roleName })));
     });
 }

@@ -11,6 +11,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { Context } from '../../app/context.js';
 import { sweepTargets } from '../../app/quotas.js';
 import { loadConfig } from '../../config/load.js';
+import { problemAsCollectError } from '../../domain/inventory.js';
 import { renderDashboard } from '../../metrics/dashboard.js';
 import { createMetrics } from '../../metrics/exporter.js';
 import { renderRules, DEFAULT_RULE_OPTIONS } from '../../metrics/rules.js';
@@ -73,13 +74,7 @@ export async function serve(
       const found = await ctx.inventory({ refresh: true });
       return {
         targets: found.targets,
-        problems: found.problems.map((p) => ({
-          scope: 'target' as const,
-          serviceCode: null,
-          code: p.code,
-          message: `${p.source}: ${p.message}`,
-          hint: p.hint,
-        })),
+        problems: found.problems.map(problemAsCollectError),
       };
     },
     sweep: (targets, job) => sweepTargets(ctx, targets, { refresh: false, ...jobTtls(job, intervals) }),

@@ -84,9 +84,9 @@ export class Resources {
     let usage = this.#usage.get(scopeKey);
     if (!usage) {
       const merged = new Map<string, number>();
+      const scope = this.#scope(account, region);
       for (const model of this.#models) {
         if (!model.usage) continue;
-        const scope = this.#scope(account, region);
         for (const [quota, value] of model.usage(this.of(model, account, region), scope)) {
           merged.set(quota, (merged.get(quota) ?? 0) + value);
         }

@@ -45,7 +45,7 @@ export class World {
       activeRegions: options.regions,
       limit: (account, region, serviceCode, quotaCode) => {
         const quota = this.catalog.quota(serviceCode, quotaCode);
-        return quota ? (this.quotas.appliedAt(account, region, quota, 0) ?? 0) : 0;
+        return quota ? (this.quotas.seededValue(account, region, quota) ?? 0) : 0;
       },
     });
     this.quotas = new ServiceQuotasState({

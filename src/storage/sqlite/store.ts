@@ -13,7 +13,14 @@ import type {
   InventoryProblem,
   InventorySnapshot,
 } from '../../domain/inventory.js';
-import type { CollectError, LimitSnapshot, Quota, UsageSample, UsageSnapshot } from '../../domain/quota.js';
+import type {
+  CollectError,
+  CollectorOutcome,
+  LimitSnapshot,
+  Quota,
+  UsageSample,
+  UsageSnapshot,
+} from '../../domain/quota.js';
 import type { QuotaRequestRecord, RequestEvent, RequestFilter } from '../../domain/request.js';
 import { targetKey, type Target } from '../../domain/target.js';
 import {
@@ -38,7 +45,6 @@ import type {
   ApiCallTotal,
   CacheEntry,
   CollectorHealth,
-  CollectorRun,
   DefaultsSnapshot,
   LatestSnapshots,
   Store,
@@ -784,7 +790,7 @@ export class SqliteStore implements Store {
     );
   }
 
-  async saveCollectorOutcomes(target: Target | null, runs: readonly CollectorRun[]): Promise<void> {
+  async saveCollectorOutcomes(target: Target | null, runs: readonly CollectorOutcome[]): Promise<void> {
     const where = target === null ? 'the fleet' : targetKey(target);
     await this.#use('write', `record the collectors' outcomes of ${where}`, async (db) => {
       // The latest run per collector, should one list the same collector twice.

@@ -20,6 +20,8 @@ import {
   instancesAt,
   STANDARD_VCPU_QUOTA,
 } from './resources.js';
+import type { Account } from '../../world/accounts.js';
+import type { World } from '../../world/world.js';
 
 const MINUTE = 60_000;
 
@@ -111,17 +113,32 @@ function resourcesOf(ctx: RequestContext): Ec2Resources {
   return ctx.world.resources.of(ec2Resources, ctx.account, ctx.region);
 }
 
-/** Instances as they run now: the Standard family follows its usage series at the current minute. */
-export function currentInstances(ctx: RequestContext, minute: number): Instance[] {
-  const resources = resourcesOf(ctx);
-  const quota = ctx.world.catalog.quota('ec2', STANDARD_VCPU_QUOTA);
-  const profile = quota ? ctx.world.quotas.profile(ctx.account, ctx.region, quota) : null;
-  const vcpus = profile ? minuteValue(profile, minute) : 0;
-  return instancesAt(resources, vcpus, {
-    seed: ctx.world.options.seed,
-    account: ctx.account.id,
-    region: ctx.region,
-  });
+/**
+ * The instances of an account and region at a minute: the Standard family follows its vCPU
+ * usage series (DescribeInstances, and the admin API's view for tests).
+ */
+export function instancesAtMinute(
+  world: World,
+  account: Account,
+  region: string,
+  minute: number,
+): Instance[] {
+  const quota = world.catalog.quota('ec2', STANDARD_VCPU_QUOTA);
+  const profile = quota ? world.quotas.profile(account, region, quota) : null;
+  return instancesAt(
+    world.resources.of(ec2Resources, account, region),
+    profile ? minuteValue(profile, minute) : 0,
+    {
+      seed: world.options.seed,
+      account: account.id,
+      region,
+    },
+  );
+}
+
+/** What a page token of a describe call is bound to: the operation, caller, region and filters. */
+function tokenScope(ctx: RequestContext, input: Record<string, unknown>): string {
+  return `${ctx.operation}|${ctx.account.id}|${ctx.region}|${JSON.stringify(input.Filter ?? [])}`;
 }
 
 /**
@@ -143,7 +160,7 @@ function page<T>(
       `Value ( ${maxResults} ) for parameter maxResults is invalid. Expecting a value between ${limits.min} and ${limits.max}.`,
     );
   }
-  const scope = `${ctx.operation}|${ctx.account.id}|${ctx.region}|${JSON.stringify(input.Filter ?? [])}`;
+  const scope = tokenScope(ctx, input);
   let offset = 0;
   const token = input.NextToken as string | undefined;
   if (token !== undefined) {
@@ -209,11 +226,8 @@ const describeInstances: Handler = (ctx, input) => {
   const pinnedMinute =
     token === undefined
       ? Math.floor(ctx.now / MINUTE)
-      : (ctx.pageTokens.decodeWithPin(
-          token,
-          `${ctx.operation}|${ctx.account.id}|${ctx.region}|${JSON.stringify(input.Filter ?? [])}`,
-        )?.pinned ?? -1);
-  let instances = currentInstances(ctx, pinnedMinute);
+      : (ctx.pageTokens.decodeWithPin(token, tokenScope(ctx, input))?.pinned ?? -1);
+  let instances = instancesAtMinute(ctx.world, ctx.account, ctx.region, pinnedMinute);
   if (ids.length > 0) {
     const missing = ids.filter((id) => !instances.some((i) => i.instanceId === id));
     if (missing.length > 0) {

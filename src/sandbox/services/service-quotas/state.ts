@@ -273,6 +273,12 @@ export class ServiceQuotasState {
     return value === undefined || Number.isNaN(value) ? undefined : value;
   }
 
+  /** The applied value as seeded, before any approval; undefined where AWS has none. */
+  seededValue(account: Account, region: string, quota: CatalogQuota): number | undefined {
+    const value = this.target(account, region, quota).seeded[quota.index];
+    return value === undefined || Number.isNaN(value) ? undefined : value;
+  }
+
   /** The applied value at a time, following approvals; undefined where AWS has none. */
   appliedAt(account: Account, region: string, quota: CatalogQuota, time: number): number | undefined {
     const state = this.target(account, region, quota);
