@@ -130,6 +130,37 @@ export async function compare(ctx: Context, request: CompareRequest): Promise<Co
   };
 }
 
+/** A compared side as JSON carries it: times as ISO strings. */
+export interface CompareSideDocument {
+  readonly target: Target;
+  readonly accountName: string | null;
+  readonly limitsAt: string;
+  readonly globalsFrom: Target | null;
+}
+
+/**
+ * A comparison as `headroom compare --format json` prints it and `GET /api/v1/compare` answers:
+ * the same document, so a script and the dashboard see the same numbers. `onlyDiff` leaves out
+ * the equal rows.
+ */
+export function compareDocument(result: CompareResult, options: { onlyDiff: boolean }) {
+  const side = (info: CompareSideInfo): CompareSideDocument => ({
+    target: { accountId: info.target.accountId, region: info.target.region },
+    accountName: info.accountName,
+    limitsAt: info.limitsAt.toISOString(),
+    globalsFrom: info.globalsFrom,
+  });
+  const { comparison } = result;
+  return {
+    source: side(result.source),
+    destination: side(result.destination),
+    sameAccount: result.sameAccount,
+    summary: comparison.summary,
+    rows: options.onlyDiff ? comparison.rows.filter((r) => r.status !== 'equal') : comparison.rows,
+    warnings: result.warnings,
+  };
+}
+
 // ---- replicate ---------------------------------------------------------------------------
 
 export interface ReplicateRequest {

@@ -3,7 +3,13 @@
  * as functions of a Context, so the CLI and (later) the HTTP API call the same code.
  */
 import { type SweepResult, type SweepTarget, type TargetResult, sweep } from '../collect/sweep.js';
-import { quotaKey, type UsageSample, utilization } from '../domain/quota.js';
+import {
+  type LimitSnapshot,
+  quotaKey,
+  type UsageSample,
+  type UsageSnapshot,
+  utilization,
+} from '../domain/quota.js';
 import { compareTargets, type Target, targetKey } from '../domain/target.js';
 import type { CacheEntry } from '../storage/port.js';
 import type { Context } from './context.js';
@@ -123,6 +129,69 @@ function compareRows(sort: QuotaSort): (a: QuotaRow, b: QuotaRow) => number {
   }
 }
 
+/** Only the rows a query keeps (every row when the query is empty). */
+export const ALL_QUOTAS: QuotaQuery = {
+  services: [],
+  adjustable: false,
+  changed: false,
+  abovePercent: undefined,
+  sort: 'service',
+};
+
+/**
+ * The quotas of one target's snapshots as rows, with usage, filtered by the query (unsorted).
+ * A quota that applies per resource shows its busiest resource.
+ */
+export function rowsOfSnapshots(
+  target: SweepTarget,
+  limits: LimitSnapshot,
+  usage: UsageSnapshot | undefined,
+  query: Omit<QuotaQuery, 'sort'>,
+): QuotaRow[] {
+  const samples = new Map<string, UsageSample>();
+  for (const sample of usage?.samples ?? []) {
+    const held = samples.get(quotaKey(sample));
+    // The quota's own value, else its busiest resource.
+    if (
+      !held ||
+      (held.resource !== undefined && (sample.resource === undefined || sample.value > held.value))
+    ) {
+      samples.set(quotaKey(sample), sample);
+    }
+  }
+  const rows: QuotaRow[] = [];
+  for (const q of limits.quotas) {
+    if (query.services.length > 0 && !query.services.includes(q.serviceCode)) continue;
+    if (query.adjustable && !q.adjustable) continue;
+    if (query.changed && (q.source !== 'applied' || q.value === q.defaultValue)) continue;
+    const sample = samples.get(quotaKey(q));
+    const ratio = utilization(sample?.value, q.value);
+    if (query.abovePercent !== undefined && (ratio === null || ratio * 100 < query.abovePercent)) continue;
+    rows.push({
+      accountId: target.target.accountId,
+      accountName: target.accountName,
+      region: target.target.region,
+      serviceCode: q.serviceCode,
+      serviceName: q.serviceName,
+      quotaCode: q.quotaCode,
+      quotaName: q.quotaName,
+      limit: q.value,
+      limitSource: q.source,
+      defaultValue: q.defaultValue,
+      unit: q.unit,
+      adjustable: q.adjustable,
+      global: q.global,
+      usage: sample?.value ?? null,
+      usageSource: sample ? (sample.source ?? usage?.source ?? null) : null,
+      usageResource: sample?.resource ?? null,
+      utilization: ratio,
+      limitsAt: limits.collectedAt,
+      usageAt: sample ? (usage?.collectedAt ?? null) : null,
+    });
+  }
+  return rows;
+}
+
 /** The stored quotas of the targets, with usage, filtered and sorted; targets with nothing stored listed apart. */
 export async function quotaRows(
   ctx: Context,
@@ -131,53 +200,14 @@ export async function quotaRows(
 ): Promise<{ rows: QuotaRow[]; missing: Target[] }> {
   const rows: QuotaRow[] = [];
   const missing: Target[] = [];
-  for (const { target, accountName } of targets) {
-    const limits = await ctx.store.latestLimitSnapshot(target);
+  for (const target of targets) {
+    const limits = await ctx.store.latestLimitSnapshot(target.target);
     if (!limits) {
-      missing.push(target);
+      missing.push(target.target);
       continue;
     }
-    const usage = await ctx.store.latestUsageSnapshot(target);
-    const samples = new Map<string, UsageSample>();
-    for (const sample of usage?.samples ?? []) {
-      const held = samples.get(quotaKey(sample));
-      // The quota's own value, else its busiest resource.
-      if (
-        !held ||
-        (held.resource !== undefined && (sample.resource === undefined || sample.value > held.value))
-      ) {
-        samples.set(quotaKey(sample), sample);
-      }
-    }
-    for (const q of limits.quotas) {
-      if (query.services.length > 0 && !query.services.includes(q.serviceCode)) continue;
-      if (query.adjustable && !q.adjustable) continue;
-      if (query.changed && (q.source !== 'applied' || q.value === q.defaultValue)) continue;
-      const sample = samples.get(quotaKey(q));
-      const ratio = utilization(sample?.value, q.value);
-      if (query.abovePercent !== undefined && (ratio === null || ratio * 100 < query.abovePercent)) continue;
-      rows.push({
-        accountId: target.accountId,
-        accountName,
-        region: target.region,
-        serviceCode: q.serviceCode,
-        serviceName: q.serviceName,
-        quotaCode: q.quotaCode,
-        quotaName: q.quotaName,
-        limit: q.value,
-        limitSource: q.source,
-        defaultValue: q.defaultValue,
-        unit: q.unit,
-        adjustable: q.adjustable,
-        global: q.global,
-        usage: sample?.value ?? null,
-        usageSource: sample ? (sample.source ?? usage?.source ?? null) : null,
-        usageResource: sample?.resource ?? null,
-        utilization: ratio,
-        limitsAt: limits.collectedAt,
-        usageAt: sample ? (usage?.collectedAt ?? null) : null,
-      });
-    }
+    const usage = await ctx.store.latestUsageSnapshot(target.target);
+    rows.push(...rowsOfSnapshots(target, limits, usage, query));
   }
   return { rows: rows.sort(compareRows(query.sort)), missing };
 }
@@ -191,4 +221,20 @@ export async function targetsWithCache(
   return targets
     .map((t) => ({ target: t, cache: entries.get(targetKey(t.target)) }))
     .sort((a, b) => compareTargets(a.target.target, b.target.target));
+}
+
+/**
+ * Forgets cached limits and usage: of the given targets, or of every target (and every region's
+ * defaults) when none are given. Usage history stays unless `history`. Returns the snapshots removed.
+ */
+export async function clearCache(
+  ctx: Context,
+  options: { targets?: readonly SweepTarget[] | undefined; history: boolean },
+): Promise<number> {
+  if (options.targets === undefined) return ctx.store.clearCache({ history: options.history });
+  let removed = 0;
+  for (const target of options.targets) {
+    removed += await ctx.store.clearCache({ target: target.target, history: options.history });
+  }
+  return removed;
 }

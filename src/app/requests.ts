@@ -56,19 +56,28 @@ export async function applyPlanFile(
   options: ApplyOptions,
 ): Promise<{ plan: Plan; result: ApplyResult }> {
   const plan = await loadPlan(file);
+  return { plan, result: await applyPlanObject(ctx, plan, options, `${file}: destination`) };
+}
+
+/**
+ * Carries out a plan already read and checked (a dry run unless `confirm`); `label` names the
+ * plan's destination in errors.
+ */
+export async function applyPlanObject(
+  ctx: Context,
+  plan: Plan,
+  options: ApplyOptions,
+  label = 'destination',
+): Promise<ApplyResult> {
   // The destination must be an account headroom is configured to reach.
-  await ctx.resolveTargets(
-    [`${plan.destination.accountId}:${plan.destination.region}`],
-    `${file}: destination`,
-  );
-  const result = await applyPlan(ctx, plan, {
+  await ctx.resolveTargets([`${plan.destination.accountId}:${plan.destination.region}`], label);
+  return applyPlan(ctx, plan, {
     caps: {
       perRegion: ctx.config.requests.maxOpenPerRegion,
       perAccount: ctx.config.requests.maxOpenPerAccount,
     },
     ...options,
   });
-  return { plan, result };
 }
 
 function requestNotFound(id: string): InputError {

@@ -78,6 +78,12 @@ function defaults(): Config {
       allowRemote: false,
       schedule: { accountsMs: 24 * 3_600_000, limitsMs: 24 * 3_600_000, usageMs: 3_600_000 },
       jitter: 0.1,
+      auth: {
+        tokenEnv: 'HEADROOM_SERVE_TOKEN',
+        username: undefined,
+        passwordEnv: undefined,
+        sessionTtlMs: 12 * 3_600_000,
+      },
     },
     log: { level: 'info', fileLevel: 'debug', retentionDays: 14 },
   };
@@ -191,6 +197,12 @@ describe('a full file', () => {
         allowRemote: false,
         schedule: { accountsMs: 24 * 3_600_000, limitsMs: 24 * 3_600_000, usageMs: 3_600_000 },
         jitter: 0.1,
+        auth: {
+          tokenEnv: 'HEADROOM_SERVE_TOKEN',
+          username: undefined,
+          passwordEnv: undefined,
+          sessionTtlMs: 12 * 3_600_000,
+        },
       },
       log: { level: 'warn', fileLevel: 'trace', retentionDays: 30 },
     } satisfies Config);

@@ -244,6 +244,8 @@ const sourceRegions = regionSpec(
 ).optional();
 
 const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A basic-authentication user name: no colon (it ends the name) and no white space. */
+const BASIC_USER_PATTERN = /^[^:\s]{1,64}$/;
 const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
 /** A column name as the CMDB's query returns it (an alias in the query, or the table's own). */
 const COLUMN_PATTERN = /^[A-Za-z_][A-Za-z0-9_$]{0,63}$/;
@@ -622,7 +624,7 @@ const fields = field(
       {
         host: field(
           z.string().regex(HOST_PATTERN),
-          'The address `headroom serve` listens on. Anything but loopback needs allowRemote.',
+          'The address `headroom serve` listens on. Anything but loopback needs allowRemote and auth.',
           {
             expected: 'a host name or IP address such as 127.0.0.1',
             example: '127.0.0.1',
@@ -638,7 +640,7 @@ const fields = field(
         ).prefault(DEFAULT_SERVE_PORT),
         allowRemote: field(
           z.boolean(),
-          'Allow listening on a non-loopback address, where anyone who can reach it reads /metrics (there is no authentication yet).',
+          'Allow listening on a non-loopback address. The dashboard, the API and /metrics then also need auth (a token or basic authentication).',
           { expected: 'true or false', example: false },
         ).prefault(false),
         schedule: section(
@@ -673,6 +675,53 @@ const fields = field(
           'How much each interval varies at random, as a fraction of it (0.1: ±10%), so many servers do not call AWS in step.',
           { expected: 'a number from 0 to 0.5', example: 0.1 },
         ).prefault(0.1),
+        auth: section(
+          {
+            tokenEnv: field(
+              z.string().regex(ENV_NAME_PATTERN),
+              'The environment variable that holds the bearer token; never the token itself. When it is set, every page, API call and /metrics needs the token.',
+              {
+                expected: 'an environment variable name such as HEADROOM_SERVE_TOKEN',
+                example: 'HEADROOM_SERVE_TOKEN',
+              },
+            ).prefault('HEADROOM_SERVE_TOKEN'),
+            username: field(
+              z.string().regex(BASIC_USER_PATTERN),
+              'The user name of HTTP basic authentication (with passwordEnv): every page, API call and /metrics then needs it.',
+              { expected: 'a user name of 1 to 64 characters, without spaces or colons', example: 'ops' },
+            ).optional(),
+            passwordEnv: field(
+              z.string().regex(ENV_NAME_PATTERN),
+              "The environment variable that holds basic authentication's password; never the password itself.",
+              {
+                expected: 'an environment variable name such as HEADROOM_SERVE_PASSWORD',
+                example: 'HEADROOM_SERVE_PASSWORD',
+              },
+            ).optional(),
+            sessionTtl: duration(
+              'How long a dashboard sign-in with the token lasts: a duration from 5m to 30d.',
+              {
+                min: 5 * MINUTE,
+                max: 30 * DAY,
+                expected: 'a duration from 5m to 30d such as 12h',
+                example: '12h',
+              },
+            ).prefault('12h'),
+          },
+          'Who may use `headroom serve`: a bearer token, HTTP basic authentication, or both. Needed to listen beyond loopback.',
+          { username: 'ops', passwordEnv: 'HEADROOM_SERVE_PASSWORD' },
+        )
+          .superRefine((auth, ctx) => {
+            if ((auth.username === undefined) === (auth.passwordEnv === undefined)) return;
+            const missing = auth.username === undefined ? 'username' : 'passwordEnv';
+            ctx.addIssue({
+              code: 'custom',
+              path: [missing],
+              message: `is needed with ${missing === 'username' ? 'passwordEnv' : 'username'} for basic authentication`,
+              params: { hint: 'set both username and passwordEnv, or neither' },
+            });
+          }, WHEN_VALID)
+          .prefault({}),
       },
       '`headroom serve`: where it listens and how often it collects.',
       { port: DEFAULT_SERVE_PORT },
@@ -808,6 +857,12 @@ function normalise(input: Fields) {
         usageMs: input.serve.schedule.usage,
       },
       jitter: input.serve.jitter,
+      auth: {
+        tokenEnv: input.serve.auth.tokenEnv,
+        username: input.serve.auth.username,
+        passwordEnv: input.serve.auth.passwordEnv,
+        sessionTtlMs: input.serve.auth.sessionTtl,
+      },
     },
     log: { level: input.log.level, fileLevel: input.log.fileLevel, retentionDays: input.log.retentionDays },
   };

@@ -184,7 +184,8 @@ const planSchema = z
     });
   });
 
-function pathText(path: readonly PropertyKey[]): string {
+/** A field's path as people write it: `items[3].desiredValue`. */
+export function pathText(path: readonly PropertyKey[]): string {
   return path
     .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
     .join('');

@@ -1,32 +1,17 @@
 /**
- * Serving the app on a real listener (@hono/node-server), loopback only unless allowed: `/metrics`
- * has no authentication yet, so headroom never listens on another address unasked.
+ * Serving the app on a real listener (@hono/node-server). Whether an address may be listened on at
+ * all is security.ts's `checkExposure`: loopback, or allowed and authenticated.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
-import type { Hono } from 'hono';
-import { EnvironmentError, InputError } from '../domain/errors.js';
+import type { Env, Hono } from 'hono';
+import { EnvironmentError } from '../domain/errors.js';
 
 /** Whether `host` names this machine's loopback only. */
 export function isLoopback(host: string): boolean {
   const h = host.toLowerCase().replace(/^\[|\]$/g, '');
   return h === 'localhost' || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
-}
-
-/**
- * Refuses a non-loopback `host` unless `allowRemote`; `field` names where the host came from
- * (`--host`, `serve.host`) in the one-line error.
- */
-export function checkBind(host: string, allowRemote: boolean, field: string): void {
-  if (isLoopback(host) || allowRemote) return;
-  throw new InputError(
-    'HR_SERVE_REMOTE_BIND',
-    `${field} ${host} is not a loopback address, and /metrics has no authentication: anyone who reaches it reads every account's quotas`,
-    {
-      hint: 'listen on 127.0.0.1 (put a proxy with authentication in front), or set serve.allowRemote: true',
-    },
-  );
 }
 
 export interface Listener {
@@ -38,7 +23,10 @@ export interface Listener {
 }
 
 /** Listens on host:port (0: a free port) and serves `app`. */
-export async function listen(app: Hono, options: { host: string; port: number }): Promise<Listener> {
+export async function listen<E extends Env>(
+  app: Hono<E>,
+  options: { host: string; port: number },
+): Promise<Listener> {
   const server = createAdaptorServer({ fetch: app.fetch, hostname: options.host }) as Server;
   await new Promise<void>((resolve, reject) => {
     const failed = (error: NodeJS.ErrnoException) => {

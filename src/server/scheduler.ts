@@ -178,6 +178,38 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Sweeps these targets now with `sweep` (the API's "refresh"), holding them as a job does and
+   * recording their collectors' outcomes; `busy`, sweeping nothing, when a sweep holds any of them.
+   */
+  async sweepNow(
+    targets: readonly SweepTarget[],
+    sweep: (targets: readonly SweepTarget[]) => Promise<SweepResult>,
+  ): Promise<SweepResult | 'busy'> {
+    const keys = targets.map((t) => targetKey(t.target));
+    if (keys.some((key) => this.#busy.has(key))) return 'busy';
+    for (const key of keys) this.#busy.add(key);
+    this.#sweeps += 1;
+    const work = (async () => {
+      try {
+        const result = await sweep(targets);
+        for (const target of result.targets) {
+          await this.#options.store.saveCollectorOutcomes(target.target, target.collectors);
+        }
+        return result;
+      } finally {
+        this.#sweeps -= 1;
+        for (const key of keys) this.#busy.delete(key);
+      }
+    })();
+    this.#running.add(work);
+    try {
+      return await work;
+    } finally {
+      this.#running.delete(work);
+    }
+  }
+
   #track(work: Promise<unknown>): void {
     const tracked = work.catch((error: unknown) => {
       this.#options.logger.error({ err: error }, 'the scheduler stopped on an unexpected error');

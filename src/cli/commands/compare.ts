@@ -7,6 +7,7 @@ import {
   type CompareResult,
   type CompareSideInfo,
   compare,
+  compareDocument,
   type FleetResult,
   fleet,
   replicate,
@@ -143,16 +144,7 @@ function renderCompare(
 ): string {
   const { comparison } = result;
   const rows = options.onlyDiff ? comparison.rows.filter((r) => r.status !== 'equal') : comparison.rows;
-  if (format === 'json') {
-    return renderJson({
-      source: result.source,
-      destination: result.destination,
-      sameAccount: result.sameAccount,
-      summary: comparison.summary,
-      rows,
-      warnings: result.warnings,
-    });
-  }
+  if (format === 'json') return renderJson(compareDocument(result, options));
   if (format === 'csv') return renderCsv(CSV_COLUMNS, rows.map(flatRow));
   const summary = summaryLines(comparison.summary, options.suppressDefaults);
   const parts: string[] = [];

@@ -1,6 +1,6 @@
 /**
- * `headroom serve`: `/metrics` and `/healthz` on 127.0.0.1 (by default), with the scheduler
- * collecting every target on its intervals. `--once` runs one sweep and serves what it read
+ * `headroom serve`: the dashboard, its JSON API, `/metrics` and `/healthz` on 127.0.0.1 (by
+ * default), with the scheduler collecting every target on its intervals. `--once` runs one sweep and serves what it read
  * without collecting again (for tests and one-off looks). Stops on SIGINT or SIGTERM: a sweep
  * under way finishes and is recorded, the listener closes, then the store.
  *
@@ -16,7 +16,10 @@ import { renderDashboard } from '../../metrics/dashboard.js';
 import { createMetrics } from '../../metrics/exporter.js';
 import { renderRules, DEFAULT_RULE_OPTIONS } from '../../metrics/rules.js';
 import { createApp } from '../../server/app.js';
-import { checkBind, listen } from '../../server/listen.js';
+import { operator } from '../../app/requests.js';
+import { listen } from '../../server/listen.js';
+import { checkExposure, createSecurity, resolveAuth } from '../../server/security.js';
+import { HEADROOM_VERSION } from '../../server/version.js';
 import { jobTtls, type JobName, Scheduler } from '../../server/scheduler.js';
 import { configPathOf, withContext, write } from './shared.js';
 
@@ -55,12 +58,21 @@ function interrupted(): Promise<NodeJS.Signals> {
 export async function serve(
   ctx: Context,
   flags: ServeFlags,
-  options: { until: Promise<unknown>; stderr?: NodeJS.WritableStream },
+  options: {
+    until: Promise<unknown>;
+    stderr?: NodeJS.WritableStream;
+    env?: NodeJS.ProcessEnv;
+    /** Where the dashboard's built assets are (dist/web by default). */
+    assetsDir?: string;
+  },
 ): Promise<void> {
   const stderr = options.stderr ?? process.stderr;
+  const env = options.env ?? process.env;
   const { serve: settings } = ctx.config;
   const host = flags.host ?? settings.host;
-  checkBind(host, settings.allowRemote, flags.host === undefined ? 'serve.host' : '--host');
+  const auth = resolveAuth(settings.auth, env);
+  checkExposure(host, settings.allowRemote, auth, flags.host === undefined ? 'serve.host' : '--host');
+  const security = createSecurity({ auth, operator: operator(env) });
   const intervals: Record<JobName, number> = {
     accounts: settings.schedule.accountsMs,
     limits: settings.schedule.limitsMs,
@@ -86,9 +98,21 @@ export async function serve(
     store: ctx.store,
     status: () => scheduler.status(),
     logger: ctx.logger,
+    security,
+    api: {
+      ctx,
+      security,
+      version: HEADROOM_VERSION,
+      refreshTargets: (targets) =>
+        scheduler.sweepNow(targets, (held) => sweepTargets(ctx, held, { refresh: true })),
+    },
+    ...(options.assetsDir === undefined ? {} : { assetsDir: options.assetsDir }),
   });
   const listener = await listen(app, { host, port: flags.port ?? settings.port });
-  stderr.write(`headroom: serving ${listener.url}/metrics and ${listener.url}/healthz\n`);
+  stderr.write(
+    `headroom: serving the dashboard at ${listener.url}/ (API ${listener.url}/api/v1, ${listener.url}/metrics, ${listener.url}/healthz)` +
+      `${auth.token !== undefined || auth.basic !== undefined ? '; sign-in required' : ''}\n`,
+  );
   try {
     if (flags.once) {
       await scheduler.runOnce();
@@ -107,7 +131,9 @@ export async function serve(
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('serve Prometheus /metrics and /healthz, collecting every target on a schedule')
+    .description(
+      'serve the dashboard, its JSON API, Prometheus /metrics and /healthz, collecting every target on a schedule',
+    )
     .option('--host <host>', 'address to listen on (default: serve.host, 127.0.0.1)')
     .option('--port <port>', 'port to listen on; 0 picks a free one (default: serve.port, 9877)', parsePort)
     .option('--once', 'run one sweep, then serve it without collecting again', false)

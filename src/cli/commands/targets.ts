@@ -3,7 +3,7 @@
  * `headroom cache show|clear`: the cache itself.
  */
 import type { Command } from 'commander';
-import { targetsWithCache } from '../../app/quotas.js';
+import { clearCache, targetsWithCache } from '../../app/quotas.js';
 import { problemText } from '../../domain/inventory.js';
 import type { Target } from '../../domain/target.js';
 import type { CacheEntry } from '../../storage/port.js';
@@ -115,16 +115,10 @@ export function registerCache(program: Command): void {
     .option('--history', 'also delete the usage history kept for forecasting', false)
     .action(async (flags: { target: string[]; history: boolean }, command: Command) => {
       await withContext(command, async (ctx) => {
-        let removed = 0;
-        if (flags.target.length === 0) {
-          removed = await ctx.store.clearCache({ history: flags.history });
-        } else {
-          for (const spec of flags.target) {
-            const [target] = await ctx.resolveTargets([spec]);
-            if (target)
-              removed += await ctx.store.clearCache({ target: target.target, history: flags.history });
-          }
-        }
+        const removed = await clearCache(ctx, {
+          targets: flags.target.length === 0 ? undefined : await ctx.resolveTargets(flags.target),
+          history: flags.history,
+        });
         process.stderr.write(
           `cleared ${removed} cached snapshot${removed === 1 ? '' : 's'}${flags.history ? ' and the usage history' : ''}\n`,
         );

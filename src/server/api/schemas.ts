@@ -1,0 +1,549 @@
+/**
+ * The JSON API's shapes, one zod schema each: the routes validate their input with them, the
+ * OpenAPI document (`GET /api/v1/openapi.json`) is generated from them, and the dashboard imports
+ * the inferred types (types only), so the three cannot drift apart. Times are ISO 8601 strings.
+ */
+import { z } from '@hono/zod-openapi';
+import { QUOTA_CODE_PATTERN, SERVICE_CODE_PATTERN } from '../../domain/quota.js';
+import { REQUEST_STATUSES } from '../../domain/request.js';
+
+// ---- shared -------------------------------------------------------------------------------
+
+export const ApiErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'HR_API_INVALID' }),
+      message: z.string().openapi({ example: "threshold must be a number from 0 to 1000 (got 'abc')" }),
+      hint: z.string().optional(),
+      /** The input field at fault: a query parameter, a body field (dotted), a header. */
+      field: z.string().optional().openapi({ example: 'threshold' }),
+    }),
+  })
+  .openapi('ApiError');
+
+/** ACCOUNT:REGION (an account id or name) or an alias from the config. */
+const TARGET_REF = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(?::[a-z]{2}(?:-[a-z]+)+-\d+)?$/;
+
+export const targetRef = (field: string) =>
+  z
+    .string()
+    .regex(TARGET_REF, {
+      error: 'must be ACCOUNT:REGION (an account id or name) or an alias, e.g. production:us-east-1',
+    })
+    .openapi({ param: { name: field }, example: '528333015093:us-east-1' });
+
+const quotaRef = z
+  .string()
+  .refine(
+    (text) => {
+      const [service = '', code = '', ...rest] = text.split('/');
+      return rest.length === 0 && SERVICE_CODE_PATTERN.test(service) && QUOTA_CODE_PATTERN.test(code);
+    },
+    { error: 'must be SERVICE/CODE, e.g. ec2/L-1216C47A' },
+  )
+  .openapi({ example: 'ec2/L-1216C47A' });
+
+/** A comma-separated list of service codes in a query parameter. */
+const serviceListParam = z
+  .string()
+  .regex(/^[a-zA-Z][a-zA-Z0-9-]{1,63}(?:,[a-zA-Z][a-zA-Z0-9-]{1,63})*$/, {
+    error: 'must be service codes separated by commas, e.g. ec2,iam',
+  })
+  .transform((text) => text.split(','))
+  .optional()
+  .openapi({ example: 'ec2,iam' });
+
+const booleanParam = z
+  .enum(['true', 'false'], { error: 'must be true or false' })
+  .transform((text) => text === 'true')
+  .optional();
+
+const percentParam = z
+  .string()
+  .regex(/^\d+(?:\.\d+)?$/, { error: 'must be a number from 0 to 1000' })
+  .transform(Number)
+  .refine((n) => n <= 1000, { error: 'must be a number from 0 to 1000' })
+  .optional()
+  .openapi({ example: '80' });
+
+const iso = z.string().openapi({ example: '2026-12-03T08:00:00.000Z' });
+
+export const TargetInfoSchema = z
+  .object({
+    /** ACCOUNT_ID:REGION */
+    key: z.string().openapi({ example: '528333015093:us-east-1' }),
+    accountId: z.string(),
+    accountName: z.string().nullable(),
+    region: z.string(),
+    /** Quotas in the newest limit snapshot. */
+    quotas: z.int(),
+    limitsAt: iso.nullable(),
+    limitsComplete: z.boolean().nullable(),
+    /** Usage values in the newest usage snapshot. */
+    usageValues: z.int(),
+    usageAt: iso.nullable(),
+    usageSource: z.string().nullable(),
+  })
+  .openapi('TargetInfo');
+
+export const QuotaRowSchema = z
+  .object({
+    target: z.string(),
+    accountId: z.string(),
+    accountName: z.string().nullable(),
+    region: z.string(),
+    serviceCode: z.string(),
+    serviceName: z.string(),
+    quotaCode: z.string(),
+    quotaName: z.string(),
+    limit: z.number().nullable(),
+    limitSource: z.enum(['applied', 'default']),
+    defaultValue: z.number().nullable(),
+    unit: z.string(),
+    adjustable: z.boolean(),
+    global: z.boolean(),
+    usage: z.number().nullable(),
+    usageSource: z.string().nullable(),
+    usageResource: z.string().nullable(),
+    /** Usage over limit, 0–1 (above 1 when over). */
+    utilization: z.number().nullable(),
+    limitsAt: iso,
+    usageAt: iso.nullable(),
+  })
+  .openapi('QuotaRow');
+
+// ---- session ------------------------------------------------------------------------------
+
+export const SessionSchema = z
+  .object({
+    /** `sandbox`: the built-in sandbox AWS; `aws`: real AWS. */
+    mode: z.enum(['aws', 'sandbox']),
+    auth: z.enum(['none', 'token', 'basic']),
+    /** Who the server records as asking (basic auth's user, `token`, or the server's operator). */
+    user: z.string(),
+    /** Send it as `X-CSRF-Token` on every POST. */
+    csrfToken: z.string(),
+    version: z.string(),
+  })
+  .openapi('Session');
+
+// ---- targets and fleet --------------------------------------------------------------------
+
+export const TargetsResponseSchema = z
+  .object({ targets: z.array(TargetInfoSchema) })
+  .openapi('TargetsResponse');
+
+export const FleetQuerySchema = z.object({
+  /** Percent of the limit a quota must reach to count as above (default 80). */
+  threshold: percentParam,
+  account: z.string().max(64).optional().openapi({ description: 'an account id or name' }),
+  region: z.string().max(32).optional(),
+  service: z.string().max(64).optional(),
+  /** Part of a quota's name or code, case-insensitive. */
+  q: z.string().max(200).optional(),
+});
+
+export const FleetTargetSchema = z
+  .object({
+    key: z.string(),
+    accountId: z.string(),
+    accountName: z.string().nullable(),
+    region: z.string(),
+    /** Quotas matching the filters. */
+    quotas: z.int(),
+    /** Of those, quotas with a usage value. */
+    withUsage: z.int(),
+    /** Of those, quotas at or above the threshold. */
+    above: z.int(),
+    /** The quota with the highest utilization (the least headroom); null without usage. */
+    worst: z
+      .object({
+        serviceCode: z.string(),
+        quotaCode: z.string(),
+        quotaName: z.string(),
+        usage: z.number(),
+        limit: z.number(),
+        utilization: z.number(),
+      })
+      .nullable(),
+    limitsAt: iso.nullable(),
+    usageAt: iso.nullable(),
+  })
+  .openapi('FleetTarget');
+
+export const FleetResponseSchema = z
+  .object({
+    threshold: z.number(),
+    /** Worst headroom first; targets with nothing stored last. */
+    targets: z.array(FleetTargetSchema),
+    /** Quotas at or above the threshold across the filtered fleet, highest utilization first. */
+    quotas: z.array(QuotaRowSchema),
+    /** How many quotas are at or above the threshold in all (`quotas` lists at most 500). */
+    quotasTotal: z.int(),
+    /** What the filters can choose from. */
+    choices: z.object({
+      accounts: z.array(z.object({ id: z.string(), name: z.string().nullable() })),
+      regions: z.array(z.string()),
+      services: z.array(z.string()),
+    }),
+  })
+  .openapi('FleetResponse');
+
+export const TargetParamSchema = z.object({ target: targetRef('target') });
+
+export const TargetQuotasQuerySchema = z.object({
+  service: serviceListParam,
+  q: z.string().max(200).optional(),
+  /** Only quotas at or above this utilization, in percent. */
+  above: percentParam,
+  adjustable: booleanParam,
+  /** Only quotas whose limit differs from AWS's default. */
+  changed: booleanParam,
+});
+
+export const TargetQuotasResponseSchema = z
+  .object({ target: TargetInfoSchema, quotas: z.array(QuotaRowSchema) })
+  .openapi('TargetQuotasResponse');
+
+export const HistoryParamSchema = z.object({
+  target: targetRef('target'),
+  service: z
+    .string()
+    .regex(SERVICE_CODE_PATTERN, { error: 'must be a service code such as ec2' })
+    .openapi({ param: { name: 'service' }, example: 'ec2' }),
+  code: z
+    .string()
+    .regex(QUOTA_CODE_PATTERN, { error: 'must be a quota code such as L-1216C47A' })
+    .openapi({ param: { name: 'code' }, example: 'L-1216C47A' }),
+});
+
+export const HistoryQuerySchema = z.object({
+  /** How far back: a duration such as 24h or 7d (default 7d, at most 400d). */
+  since: z
+    .string()
+    .regex(/^\d+(?:m|h|d)$/, { error: 'must be a duration such as 24h or 7d' })
+    .optional()
+    .openapi({ example: '7d' }),
+  /** A resource of a per-resource quota; without it, the quota as a whole. */
+  resource: z.string().max(512).optional(),
+});
+
+export const HistoryResponseSchema = z
+  .object({
+    target: z.string(),
+    serviceCode: z.string(),
+    quotaCode: z.string(),
+    quotaName: z.string(),
+    unit: z.string(),
+    /** The limit in force now; null when unknown. */
+    limit: z.number().nullable(),
+    resource: z.string().nullable(),
+    /** Stored usage samples, oldest first. */
+    points: z.array(z.object({ at: iso, value: z.number() })),
+  })
+  .openapi('HistoryResponse');
+
+// ---- compare and plans --------------------------------------------------------------------
+
+export const CompareQuerySchema = z.object({
+  source: targetRef('source'),
+  destination: targetRef('destination'),
+  service: serviceListParam,
+  suppressDefaults: booleanParam,
+  /** Read both sides from AWS again instead of through the cache. */
+  refresh: booleanParam,
+});
+
+const compareSideSchema = z.object({
+  value: z.number().nullable(),
+  defaultValue: z.number().nullable(),
+  source: z.enum(['applied', 'default']),
+  adjustable: z.boolean(),
+});
+
+export const CompareRowSchema = z
+  .object({
+    serviceCode: z.string(),
+    serviceName: z.string(),
+    quotaCode: z.string(),
+    quotaName: z.string(),
+    unit: z.string(),
+    global: z.boolean(),
+    status: z.enum(['equal', 'different', 'only-source', 'only-destination']),
+    source: compareSideSchema.nullable(),
+    destination: compareSideSchema.nullable(),
+    destinationLower: z.boolean(),
+    adjustable: z.boolean(),
+    atDefault: z.boolean(),
+  })
+  .openapi('CompareRow');
+
+const compareTargetSchema = z.object({
+  target: z.object({ accountId: z.string(), region: z.string() }),
+  accountName: z.string().nullable(),
+  limitsAt: iso,
+  globalsFrom: z.object({ accountId: z.string(), region: z.string() }).nullable(),
+});
+
+/** What `headroom compare --format json` prints, field for field. */
+export const CompareResponseSchema = z
+  .object({
+    source: compareTargetSchema,
+    destination: compareTargetSchema,
+    sameAccount: z.boolean(),
+    summary: z.object({
+      total: z.int(),
+      equal: z.int(),
+      different: z.int(),
+      destinationLower: z.int(),
+      destinationLowerAdjustable: z.int(),
+      destinationHigher: z.int(),
+      onlyInSource: z.int(),
+      onlyInDestination: z.int(),
+      servicesOnlyInSource: z.array(z.string()),
+      servicesOnlyInDestination: z.array(z.string()),
+      suppressedAtDefault: z.int(),
+    }),
+    rows: z.array(CompareRowSchema),
+    warnings: z.array(z.string()),
+  })
+  .openapi('CompareResponse');
+
+const planSideSchema = z.object({
+  accountId: z.string(),
+  accountName: z.string().nullable(),
+  region: z.string(),
+  limitsAt: z.string(),
+});
+
+export const PlanItemSchema = z
+  .object({
+    serviceCode: z.string(),
+    serviceName: z.string(),
+    quotaCode: z.string(),
+    quotaName: z.string(),
+    unit: z.string(),
+    global: z.boolean(),
+    region: z.string(),
+    action: z.enum(['request-increase', 'support-case']),
+    sourceValue: z.number(),
+    destinationValue: z.number(),
+    desiredValue: z.number(),
+  })
+  .openapi('PlanItem');
+
+/** A replicate plan, as `headroom replicate --out` writes it (checked whole by the server). */
+export const PlanSchema = z
+  .object({
+    kind: z.literal('headroom/replicate-plan'),
+    version: z.literal(1),
+    id: z.string(),
+    createdAt: z.string(),
+    createdBy: z.string(),
+    reason: z.string(),
+    source: planSideSchema,
+    destination: planSideSchema,
+    services: z.array(z.string()),
+    items: z.array(PlanItemSchema),
+    skipped: z.array(
+      z.object({ serviceCode: z.string(), quotaCode: z.string(), quotaName: z.string(), reason: z.string() }),
+    ),
+  })
+  .openapi('Plan');
+
+export const PlanRequestSchema = z
+  .object({
+    source: targetRef('source'),
+    destination: targetRef('destination'),
+    /** The quotas to raise in the destination to the source's values: SERVICE/CODE each. */
+    quotas: z
+      .array(quotaRef)
+      .min(1, { error: 'must name at least one quota' })
+      .max(500, { error: 'must name at most 500 quotas' }),
+    /** Why; recorded on every request the plan files. */
+    reason: z.string().trim().min(1).max(500).optional(),
+    /** Open a Support case for the quotas the API cannot raise (in the preview and the apply). */
+    supportCases: z.boolean().optional(),
+  })
+  .openapi('PlanRequest');
+
+export const ItemResultSchema = z
+  .object({
+    item: PlanItemSchema,
+    outcome: z.enum([
+      'filed',
+      'would-file',
+      'case-opened',
+      'would-open-case',
+      'needs-case',
+      'already-filed',
+      'already-open',
+      'satisfied',
+      'queued',
+      'would-queue',
+      'stale',
+      'denied',
+      'refused',
+      'failed',
+    ]),
+    message: z.string(),
+    currentValue: z.number().nullable(),
+    requestId: z.string().nullable(),
+    awsRequestId: z.string().nullable(),
+    caseId: z.string().nullable(),
+    /** The outcome is a problem (stale, denied, refused, failed). */
+    problem: z.boolean(),
+  })
+  .openapi('ItemResult');
+
+export const ApplyResultSchema = z
+  .object({
+    planId: z.string(),
+    destination: z.object({ accountId: z.string(), region: z.string() }),
+    dryRun: z.boolean(),
+    items: z.array(ItemResultSchema),
+    callerArn: z.string().nullable(),
+  })
+  .openapi('ApplyResult');
+
+export const PlanResponseSchema = z
+  .object({
+    /** The plan, trimmed to the chosen quotas: send it back to `/api/v1/plans/apply` to file it. */
+    plan: PlanSchema,
+    /** A dry run of the plan: what applying it would do now. */
+    preview: ApplyResultSchema,
+  })
+  .openapi('PlanResponse');
+
+export const ApplyRequestSchema = z
+  .object({
+    plan: PlanSchema,
+    supportCases: z.boolean().optional(),
+  })
+  .openapi('ApplyRequest');
+
+export const ApplyResponseSchema = z.object({ result: ApplyResultSchema }).openapi('ApplyResponse');
+
+// ---- requests -----------------------------------------------------------------------------
+
+const statusListParam = z
+  .string()
+  .refine((text) => text.split(',').every((s) => (REQUEST_STATUSES as readonly string[]).includes(s)), {
+    error: `must be statuses separated by commas, of ${REQUEST_STATUSES.join(', ')}`,
+  })
+  .transform((text) => text.split(','))
+  .optional()
+  .openapi({ example: 'PENDING,CASE_OPENED' });
+
+export const RequestsQuerySchema = z.object({
+  status: statusListParam,
+  target: targetRef('target').optional(),
+  plan: z.string().max(64).optional(),
+  /** Read open requests' statuses from AWS first (default true). */
+  refresh: booleanParam,
+});
+
+export const RequestRecordSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['increase', 'support-case']),
+    target: z.string(),
+    accountId: z.string(),
+    region: z.string(),
+    serviceCode: z.string(),
+    quotaCode: z.string(),
+    quotaName: z.string(),
+    unit: z.string(),
+    global: z.boolean(),
+    fromValue: z.number().nullable(),
+    desiredValue: z.number(),
+    status: z.enum(REQUEST_STATUSES),
+    awsRequestId: z.string().nullable(),
+    caseId: z.string().nullable(),
+    requestedBy: z.string(),
+    /** The AWS identity that filed it (an STS ARN), once filed. */
+    callerArn: z.string().nullable(),
+    planId: z.string().nullable(),
+    reason: z.string(),
+    message: z.string().nullable(),
+    createdAt: iso,
+    updatedAt: iso,
+    checkedAt: iso.nullable(),
+  })
+  .openapi('RequestRecord');
+
+export const RequestsResponseSchema = z
+  .object({
+    requests: z.array(RequestRecordSchema),
+    /** Whether statuses were read from AWS first. */
+    refreshed: z.boolean(),
+    /** Status changes the refresh found. */
+    changes: z.int(),
+    /** What could not be read from AWS, one line each. */
+    warnings: z.array(z.string()),
+  })
+  .openapi('RequestsResponse');
+
+export const RequestParamSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,128}$/, { error: "must be a request id (headroom's hr-… or AWS's)" })
+    .openapi({ param: { name: 'id' }, example: 'hr-92cc7ef63ad8' }),
+});
+
+export const RequestResponseSchema = z
+  .object({
+    request: RequestRecordSchema,
+    events: z.array(z.object({ at: iso, status: z.enum(REQUEST_STATUSES), message: z.string().nullable() })),
+  })
+  .openapi('RequestResponse');
+
+// ---- cache --------------------------------------------------------------------------------
+
+export const RefreshRequestSchema = z.object({ target: targetRef('target') }).openapi('RefreshRequest');
+
+export const RefreshResponseSchema = z
+  .object({
+    target: TargetInfoSchema,
+    /** What could not be read, one line each; the rest was stored. */
+    errors: z.array(z.string()),
+  })
+  .openapi('RefreshResponse');
+
+export const ClearRequestSchema = z
+  .object({
+    /** One target; every target when left out. */
+    target: targetRef('target').optional(),
+    /** Forget the usage history too. */
+    history: z.boolean().optional(),
+  })
+  .openapi('ClearRequest');
+
+export const ClearResponseSchema = z.object({ removed: z.int() }).openapi('ClearResponse');
+
+// ---- types for the dashboard ----------------------------------------------------------------
+
+export type ApiErrorBody = z.infer<typeof ApiErrorSchema>;
+export type Session = z.infer<typeof SessionSchema>;
+export type TargetInfo = z.infer<typeof TargetInfoSchema>;
+export type QuotaRowJson = z.infer<typeof QuotaRowSchema>;
+export type TargetsResponse = z.infer<typeof TargetsResponseSchema>;
+export type FleetTarget = z.infer<typeof FleetTargetSchema>;
+export type FleetResponse = z.infer<typeof FleetResponseSchema>;
+export type TargetQuotasResponse = z.infer<typeof TargetQuotasResponseSchema>;
+export type HistoryResponse = z.infer<typeof HistoryResponseSchema>;
+export type CompareRowJson = z.infer<typeof CompareRowSchema>;
+export type CompareResponse = z.infer<typeof CompareResponseSchema>;
+export type PlanJson = z.infer<typeof PlanSchema>;
+export type PlanRequest = z.input<typeof PlanRequestSchema>;
+export type ItemResultJson = z.infer<typeof ItemResultSchema>;
+export type ApplyResultJson = z.infer<typeof ApplyResultSchema>;
+export type PlanResponse = z.infer<typeof PlanResponseSchema>;
+export type ApplyRequest = z.input<typeof ApplyRequestSchema>;
+export type ApplyResponse = z.infer<typeof ApplyResponseSchema>;
+export type RequestRecordJson = z.infer<typeof RequestRecordSchema>;
+export type RequestsResponse = z.infer<typeof RequestsResponseSchema>;
+export type RequestResponse = z.infer<typeof RequestResponseSchema>;
+export type RefreshResponse = z.infer<typeof RefreshResponseSchema>;
+export type ClearRequest = z.input<typeof ClearRequestSchema>;
+export type ClearResponse = z.infer<typeof ClearResponseSchema>;
