@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -34,6 +35,15 @@ export default tseslint.config(
   {
     files: ['src/cli/index.ts', 'bin/**', 'scripts/**', 'bench/**'],
     rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    // The dashboard: browser code, React's rules of hooks on top of the typed rules.
+    files: ['web/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+    languageOptions: {
+      globals: globals.browser,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
   },
   {
     files: ['**/*.js'],
