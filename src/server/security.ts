@@ -19,7 +19,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { EnvironmentError, InputError } from '../domain/errors.js';
+import { InputError } from '../domain/errors.js';
 import { ApiError } from './errors.js';
 import { isLoopback } from './listen.js';
 
@@ -92,7 +92,7 @@ export function checkExposure(host: string, allowRemote: boolean, auth: AuthSett
     );
   }
   if (!authRequired(auth)) {
-    throw new EnvironmentError(
+    throw new InputError(
       'HR_SERVE_AUTH_REQUIRED',
       `${field} ${host} is not a loopback address and serve has no authentication: the dashboard, the API and /metrics would be open to anyone who reaches it`,
       {
@@ -265,8 +265,10 @@ export function createSecurity(options: SecurityOptions): Security {
 
     if (!required) {
       // Only reachable on loopback: refuse a request for any other host name (DNS rebinding).
-      const host = hostnameOf(c.req.header('host') ?? '');
-      if (!isLoopback(host)) {
+      // Browsers always send Host; a caller without one (in-process, raw sockets) is no page.
+      const sent = c.req.header('host');
+      const host = hostnameOf(sent ?? '');
+      if (sent !== undefined && !isLoopback(host)) {
         throw new ApiError(
           'HR_API_HOST',
           403,

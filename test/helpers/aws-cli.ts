@@ -117,9 +117,13 @@ export function headroomCommandAnywhere(args: readonly string[]): { file: string
 export const TSCONFIG_PATH = join(REPO_ROOT, 'tsconfig.json');
 
 /** Runs `headroom <args>` to its end. */
-export function runHeadroom(args: readonly string[], timeoutMs = 30_000): Promise<ProcessResult> {
+export function runHeadroom(
+  args: readonly string[],
+  timeoutMs = 30_000,
+  env: Record<string, string> = {},
+): Promise<ProcessResult> {
   const command = headroomCommand(args);
-  return runProgram(command.file, command.args, { env: envWithoutAws(), timeoutMs });
+  return runProgram(command.file, command.args, { env: envWithoutAws(env), timeoutMs });
 }
 
 export interface SandboxExit {

@@ -68,6 +68,62 @@ describe('headroom serve refuses bad input with one line naming the field', () =
     expect(stderr[0]).toContain('serve.allowRemote: true');
   });
 
+  it.each([
+    [
+      [],
+      ['serve:', '  host: 0.0.0.0', '  allowRemote: true'],
+      {},
+      'HR_SERVE_AUTH_REQUIRED',
+      'serve.host 0.0.0.0 is not a loopback address and serve has no authentication',
+    ],
+    [
+      ['--host', '0.0.0.0'],
+      ['serve:', '  allowRemote: true'],
+      { HEADROOM_SERVE_TOKEN: 'short' },
+      'HR_SERVE_AUTH',
+      'HEADROOM_SERVE_TOKEN holds a token of 5 characters; serve.auth needs at least 16',
+    ],
+    [
+      [],
+      ['serve:', '  auth:', '    username: ops', '    passwordEnv: UNSET_PASSWORD'],
+      {},
+      'HR_SERVE_AUTH',
+      'serve.auth.passwordEnv names UNSET_PASSWORD, which is not set',
+    ],
+    [
+      [],
+      ['serve:', '  auth:', '    username: ops'],
+      {},
+      'HR_CONFIG_INVALID',
+      'serve.auth.passwordEnv is needed with username for basic authentication',
+    ],
+    [
+      [],
+      ['serve:', '  auth:', '    tokenEnv: not a name'],
+      {},
+      'HR_CONFIG_INVALID',
+      "serve.auth.tokenEnv must be an environment variable name such as HEADROOM_SERVE_TOKEN (got 'not a name')",
+    ],
+    [
+      [],
+      ['serve:', '  auth:', '    username: "o:ps"', '    passwordEnv: P'],
+      {},
+      'HR_CONFIG_INVALID',
+      'serve.auth.username must be a user name of 1 to 64 characters, without spaces or colons',
+    ],
+  ])('refuses serve without usable authentication %j %j %j', async (flags, lines, env, code, message) => {
+    const result = await runHeadroom(
+      ['--config', config('auth', ...lines), 'serve', '--port', '0', ...flags],
+      30_000,
+      env,
+    );
+    expect(result.code).toBe(2);
+    const stderr = result.stderr.trim().split('\n');
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]).toMatch(new RegExp(`^error ${code}: `));
+    expect(stderr[0]).toContain(message);
+  });
+
   it('refuses a bad --port', async () => {
     const result = await runHeadroom(['--config', config('port'), 'serve', '--port', 'http']);
     expect(result.code).toBe(2);

@@ -613,3 +613,103 @@ describe('the API on loopback without authentication', () => {
     }
   });
 });
+
+describe('the API with serve.auth: a token and basic authentication', () => {
+  const TOKEN = 'serve-api-test-token-0123456789';
+  const PASSWORD = 'correct horse';
+  let authCtx: Context;
+  let guarded: RunningServe;
+  const at = (path: string, init: RequestInit = {}) => call(guarded.url, path, init);
+  const basic = `Basic ${Buffer.from(`ops:${PASSWORD}`).toString('base64')}`;
+
+  beforeAll(async () => {
+    await writeFile(
+      join(dir, 'auth.yaml'),
+      sandboxConfig(sandbox, {
+        regions: REGIONS,
+        services: SERVICES,
+        extra: ['serve:', '  auth:', '    username: ops', '    passwordEnv: TEST_SERVE_PASSWORD'],
+      }),
+    );
+    authCtx = await openContext({
+      configPath: join(dir, 'auth.yaml'),
+      env: { HEADROOM_HOME: join(dir, 'home') },
+      cwd: dir,
+      stderr: { write: () => true } as unknown as NodeJS.WritableStream,
+    });
+    guarded = await startServe(authCtx, {
+      env: { HEADROOM_SERVE_TOKEN: TOKEN, TEST_SERVE_PASSWORD: PASSWORD },
+    });
+  });
+  afterAll(async () => {
+    await guarded.stop();
+    await authCtx.close();
+  });
+
+  it('says so when it starts', () => {
+    expect(guarded.stderr()).toContain('; sign-in required');
+  });
+
+  it('refuses the API, /metrics and pages without credentials, naming the field, and keeps /healthz open', async () => {
+    const api = await at('/api/v1/session');
+    expect(api.status).toBe(401);
+    expect(errorOf(api)).toMatchObject({ code: 'HR_API_UNAUTHENTICATED', field: 'authorization' });
+    expect(api.headers.get('www-authenticate')).toBe(
+      'Bearer realm="headroom", Basic realm="headroom", charset="UTF-8"',
+    );
+    expect((await at('/metrics')).status).toBe(401);
+    expect((await at('/', { headers: { accept: 'text/html' } })).status).toBe(401);
+    expect((await at('/healthz')).status).toBe(200);
+  });
+
+  it('lets a bearer token read /metrics and the API, and write without a CSRF token', async () => {
+    const headers = { authorization: `Bearer ${TOKEN}` };
+    const metrics = await at('/metrics', { headers });
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('headroom_quota_limit{');
+    expect((await at('/api/v1/session', { headers })).body).toMatchObject({ auth: 'token', user: 'token' });
+    // Past the CSRF check to the input check: the call was let in.
+    const write = await at('/api/v1/plans', {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(write.status).toBe(400);
+    expect(errorOf(write)).toMatchObject({ code: 'HR_API_INVALID', field: 'source' });
+  });
+
+  it('lets the basic user in by name; its writes need the CSRF token', async () => {
+    const session = await at('/api/v1/session', { headers: { authorization: basic } });
+    expect(session.body).toMatchObject({ auth: 'basic', user: 'ops' });
+    const write = await at('/api/v1/plans', {
+      method: 'POST',
+      headers: { authorization: basic, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(write.status).toBe(403);
+    expect(errorOf(write)).toMatchObject({ code: 'HR_API_CSRF', field: 'x-csrf-token' });
+  });
+
+  it('signs a browser in with the token at /login, into a session cookie', async () => {
+    const wrong = await at('/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: 'guess', next: '/' }).toString(),
+    });
+    expect(wrong.status).toBe(401);
+    const right = await fetch(`${guarded.url}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: TOKEN, next: '/requests' }).toString(),
+    });
+    expect(right.status).toBe(303);
+    expect(right.headers.get('location')).toBe('/requests');
+    const cookie = (right.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    expect(cookie).toMatch(/^headroom_session=/);
+    const session = await at('/api/v1/session', { headers: { cookie } });
+    expect(session.status).toBe(200);
+    expect(session.body).toMatchObject({ auth: 'token' });
+    expect(JSON.stringify(session.body)).not.toContain(TOKEN);
+  });
+});
