@@ -6,7 +6,7 @@
  * DNS-rebinding refusals, authentication by token, basic and sign-in, and that no answer ever
  * carries a credential.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -588,6 +588,10 @@ describe('the API on loopback without authentication', () => {
     }>('/api/v1/openapi.json');
     expect(status).toBe(200);
     expect(body.openapi).toBe('3.1.0');
+    // docs/openapi.json is this document (npx tsx scripts/build-docs.ts writes it).
+    expect(body).toEqual(
+      JSON.parse(await readFile(new URL('../../docs/openapi.json', import.meta.url), 'utf8')),
+    );
     expect(Object.keys(body.paths).sort()).toEqual(
       [
         '/session',

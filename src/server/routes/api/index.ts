@@ -44,16 +44,41 @@ export function apiRoutes(deps: ApiDeps) {
   api.route('/', cacheRoutes(deps));
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   api.openAPIRegistry.registerComponent('securitySchemes', 'basic', { type: 'http', scheme: 'basic' });
-  api.doc31('/openapi.json', {
+  api.doc31('/openapi.json', documentConfig(deps.version));
+  return api;
+}
+
+function documentConfig(version: string) {
+  return {
     openapi: '3.1.0',
     info: {
       title: 'headroom API',
-      version: deps.version,
+      version,
       description:
         'The JSON API of `headroom serve`. With serve.auth configured, every call needs `Authorization: Bearer <token>` or basic authentication (or the dashboard’s session cookie). POST calls made with a cookie, basic authentication or no authentication must send `X-CSRF-Token` (from GET /session). Errors are `{error: {code, message, hint, field}}`.',
     },
     servers: [{ url: API_BASE }],
     security: [{ bearer: [] }, { basic: [] }],
-  });
-  return api;
+  };
+}
+
+/**
+ * The OpenAPI document alone (docs/openapi.json, written by scripts/build-docs.ts): the routes
+ * are declared with dependencies they never reach, since no request is served.
+ */
+export function apiDocument(version: string): unknown {
+  const unreachable = new Proxy(
+    {},
+    {
+      get() {
+        throw new Error('apiDocument: the routes were declared only to be described');
+      },
+    },
+  ) as never;
+  return apiRoutes({
+    ctx: unreachable,
+    security: unreachable,
+    refreshTargets: unreachable,
+    version,
+  }).getOpenAPI31Document(documentConfig(version));
 }
