@@ -115,7 +115,7 @@ describe.skipIf(missing)('Prometheus scraping headroom serve', () => {
         'headroom serve listening and its sweep done',
         60_000,
         () => {
-          const url = /serving (http:\/\/127\.0\.0\.1:\d+)\/metrics/.exec(headroom.output.text)?.[1];
+          const url = /serving the dashboard at (http:\/\/127\.0\.0\.1:\d+)\//.exec(headroom.output.text)?.[1];
           return Promise.resolve(
             url !== undefined && headroom.output.text.includes('one sweep done') ? url : undefined,
           );
