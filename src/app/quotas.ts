@@ -46,6 +46,8 @@ export async function sweepTargets(
     /** Cache TTLs other than the config's (`headroom serve`'s jobs). */
     readonly limitsTtlMs?: number;
     readonly usageTtlMs?: number;
+    /** Targets beside these that each account's global home is chosen among (see SweepOptions). */
+    readonly homesAmong?: readonly SweepTarget[];
   },
 ): Promise<SweepResult> {
   const { config } = ctx;
@@ -59,6 +61,7 @@ export async function sweepTargets(
     limitsTtlMs: request.limitsTtlMs ?? config.cache.limitsTtlMs,
     usageTtlMs: request.usageTtlMs ?? config.cache.usageTtlMs,
     refresh: request.refresh,
+    ...(request.homesAmong ? { homesAmong: request.homesAmong.map((t) => t.target) } : {}),
     usage: {
       source: config.usage.source,
       windowMs: config.usage.windowMs,

@@ -51,6 +51,11 @@ export interface SweepOptions {
   readonly usageTtlMs: number;
   /** Ignore the cache and fetch everything again. */
   readonly refresh: boolean;
+  /**
+   * Targets beside the swept ones that global homes are chosen among (every configured target),
+   * so sweeping some of an account's regions alone does not record its global quotas elsewhere.
+   */
+  readonly homesAmong?: readonly Target[];
   readonly usage: {
     readonly source: 'auto' | UsageSource;
     readonly windowMs: number;
@@ -162,7 +167,7 @@ export async function sweep(session: AwsSession, store: Store, options: SweepOpt
   const callsBefore = session.stats.snapshot();
   const { logger } = options;
   await store.upsertTargets(options.targets.map((t) => ({ ...t, seenAt: startedAt })));
-  const homes = globalHomes(options.targets.map((t) => t.target));
+  const homes = globalHomes([...options.targets.map((t) => t.target), ...(options.homesAmong ?? [])]);
   const reportUnavailable = new Set<string>();
 
   // AWS's defaults per region, read once (by the first account there that can) and shared.

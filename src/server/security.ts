@@ -12,8 +12,8 @@
  *   `Authorization: Bearer` itself cannot be forged by another site and needs no CSRF token.
  * - **DNS rebinding**: without authentication the server is on loopback, and it only answers
  *   requests that name a loopback host, so a page whose name was rebound to 127.0.0.1 is refused.
- * - **Headers**: a strict Content-Security-Policy, no framing, no sniffing, no referrer; API
- *   answers are never cached.
+ * - **Headers**: a strict Content-Security-Policy, no framing, no sniffing, no referrer sent to
+ *   other sites; API answers are never cached.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
@@ -258,7 +258,9 @@ export function createSecurity(options: SecurityOptions): Security {
     c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('X-Frame-Options', 'DENY');
-    c.header('Referrer-Policy', 'no-referrer');
+    // same-origin, not no-referrer: under no-referrer a browser's own form and fetch POSTs carry
+    // `Origin: null`, which the same-site check must refuse.
+    c.header('Referrer-Policy', 'same-origin');
     c.header('Cross-Origin-Opener-Policy', 'same-origin');
     c.header('Cross-Origin-Resource-Policy', 'same-origin');
     if (c.req.path.startsWith('/api/')) c.header('Cache-Control', 'no-store');

@@ -336,6 +336,8 @@ describe('the API on loopback without authentication', () => {
       const busy = first.status === 409 ? first : second;
       expect(errorOf(busy)).toMatchObject({ code: 'HR_API_BUSY', field: 'target' });
       expect(done.body.errors).toEqual([]);
+      // The account's global quotas stay under its us-east-1 target, not this one.
+      expect(done.body.target.quotas).toBe(before?.quotas);
       expect(Date.parse(done.body.target.limitsAt ?? '')).toBeGreaterThan(Date.parse(before?.limitsAt ?? ''));
     });
 

@@ -4,7 +4,6 @@
  * (L-1216C47A) gives the utilization the store holds. Skipped, with the reason printed, only
  * when /usr/bin/prometheus is not installed (Debian package prometheus).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,7 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { openSqliteStore } from '../../src/storage/sqlite/index.js';
-import { envWithoutAws, headroomCommand, REPO_ROOT } from '../helpers/aws-cli.js';
+import { envWithoutAws, headroomCommand } from '../helpers/aws-cli.js';
+import { startProcess as start, stopProcesses, until } from '../helpers/processes.js';
 import { sandboxAccounts, sandboxConfig } from '../helpers/sandbox.js';
 
 const PROMETHEUS = '/usr/bin/prometheus';
@@ -22,7 +22,6 @@ if (missing) console.warn(`skipped: ${PROMETHEUS} is not installed (Debian packa
 
 let sandbox: Sandbox;
 let dir: string;
-const children: ChildProcess[] = [];
 
 /** A free loopback port (Prometheus cannot be told to pick one and say which). */
 async function freePort(): Promise<number> {
@@ -38,33 +37,6 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Starts a child process, keeping its output, killed in afterAll. */
-function start(file: string, args: readonly string[], env: NodeJS.ProcessEnv) {
-  const child = spawn(file, [...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  const output = { text: '' };
-  child.stdout.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
-  return { child, output };
-}
-
-/** Polls `check` every 200 ms until it gives a value, at most `timeoutMs`. */
-async function until<T>(
-  what: string,
-  timeoutMs: number,
-  check: () => Promise<T | undefined>,
-  log: () => string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`${what} did not happen within ${timeoutMs} ms:\n${log().slice(-3000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 beforeAll(async () => {
   if (missing) return;
   sandbox = await startSandbox({ throttle: 'off', regions: ['us-east-1'] });
@@ -72,15 +44,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      const late = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(late);
-    }
-  }
+  await stopProcesses();
   if (!missing) {
     await sandbox.close();
     rmSync(dir, { recursive: true, force: true });
@@ -115,7 +79,9 @@ describe.skipIf(missing)('Prometheus scraping headroom serve', () => {
         'headroom serve listening and its sweep done',
         60_000,
         () => {
-          const url = /serving the dashboard at (http:\/\/127\.0\.0\.1:\d+)\//.exec(headroom.output.text)?.[1];
+          const url = /serving the dashboard at (http:\/\/127\.0\.0\.1:\d+)\//.exec(
+            headroom.output.text,
+          )?.[1];
           return Promise.resolve(
             url !== undefined && headroom.output.text.includes('one sweep done') ? url : undefined,
           );

@@ -78,7 +78,7 @@ export async function serve(
     limits: settings.schedule.limitsMs,
     usage: settings.schedule.usageMs,
   };
-  const scheduler = new Scheduler({
+  const scheduler: Scheduler = new Scheduler({
     store: ctx.store,
     logger: ctx.logger,
     // Every account source asked again (their caches bypassed); each problem is one line.
@@ -89,7 +89,13 @@ export async function serve(
         problems: found.problems.map(problemAsCollectError),
       };
     },
-    sweep: (targets, job) => sweepTargets(ctx, targets, { refresh: false, ...jobTtls(job, intervals) }),
+    // A job sweeps the targets no other sweep holds: global homes are chosen among them all.
+    sweep: (targets, job) =>
+      sweepTargets(ctx, targets, {
+        refresh: false,
+        homesAmong: scheduler.targets,
+        ...jobTtls(job, intervals),
+      }),
     intervals,
     jitter: settings.jitter,
   });
@@ -104,7 +110,9 @@ export async function serve(
       security,
       version: HEADROOM_VERSION,
       refreshTargets: (targets) =>
-        scheduler.sweepNow(targets, (held) => sweepTargets(ctx, held, { refresh: true })),
+        scheduler.sweepNow(targets, async (held) =>
+          sweepTargets(ctx, held, { refresh: true, homesAmong: await ctx.targets() }),
+        ),
     },
     ...(options.assetsDir === undefined ? {} : { assetsDir: options.assetsDir }),
   });

@@ -58,7 +58,7 @@ function documentConfig(version: string) {
         'The JSON API of `headroom serve`. With serve.auth configured, every call needs `Authorization: Bearer <token>` or basic authentication (or the dashboard’s session cookie). POST calls made with a cookie, basic authentication or no authentication must send `X-CSRF-Token` (from GET /session). Errors are `{error: {code, message, hint, field}}`.',
     },
     servers: [{ url: API_BASE }],
-    security: [{ bearer: [] }, { basic: [] }],
+    security: [{ bearer: [] }, { basic: [] }] as Record<string, string[]>[],
   };
 }
 
