@@ -1,0 +1,321 @@
+/**
+ * The dashboard end to end, in a real browser: Debian's Chromium driven by playwright-core,
+ * against `headroom serve` run as a child process (as an operator runs it) on the sandbox, with
+ * the assets `npm run build:web` builds. The sandbox is the oracle for what was filed, and the
+ * CLI (`headroom compare --format json`) for the numbers the compare page shows. Screenshots of
+ * each page go to test-results/screenshots/. Skipped, with the reason printed, only when
+ * /usr/bin/chromium is not installed (Debian package chromium; .ci/run installs it).
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CompareResponse } from '../../src/server/api/schemas.js';
+import { type AccountInfo, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { envWithoutAws, headroomCommand, REPO_ROOT, runHeadroom, runProgram } from '../helpers/aws-cli.js';
+import { startProcess, stopProcesses, until } from '../helpers/processes.js';
+import { sandboxAccounts, sandboxConfig } from '../helpers/sandbox.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const missing = !existsSync(CHROMIUM);
+if (missing) console.warn(`skipped: ${CHROMIUM} is not installed (Debian package chromium)`);
+
+const REGIONS = ['us-east-1', 'eu-west-1'];
+const SERVICES = ['ec2', 'iam', 'lambda'];
+/** PENDING → CASE_OPENED after 10 minutes, decided 50 minutes later (the sandbox's defaults). */
+const DECIDED_AFTER_S = 60 * 60;
+const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
+
+let sandbox: Sandbox;
+let dir: string;
+let configFile: string;
+let url: string;
+let browser: Browser;
+let page: Page;
+let production: AccountInfo;
+let staging: AccountInfo;
+let management: AccountInfo;
+/** What the browser's console said at error level, and pages that failed to load. */
+const consoleErrors: string[] = [];
+
+function env(management: AccountInfo): NodeJS.ProcessEnv {
+  const base = Object.fromEntries(
+    Object.entries(envWithoutAws()).filter(([key]) => !key.startsWith('HEADROOM_')),
+  );
+  return {
+    ...base,
+    AWS_ACCESS_KEY_ID: management.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: management.secretAccessKey,
+  };
+}
+
+/** The attributes of every element the locator finds, in page order. */
+async function attributes(locator: Locator, ...names: string[]): Promise<(string | null)[][]> {
+  const found: (string | null)[][] = [];
+  for (const element of await locator.all()) {
+    found.push(await Promise.all(names.map((name) => element.getAttribute(name))));
+  }
+  return found;
+}
+
+async function statuses(rows: Locator): Promise<(string | null)[]> {
+  return (await attributes(rows, 'data-status')).map(([status]) => status ?? null);
+}
+
+async function shoot(name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
+
+beforeAll(async () => {
+  if (missing) return;
+  // The assets serve sends: built as `npm run build` builds them.
+  const build = await runProgram(
+    process.execPath,
+    [
+      join(REPO_ROOT, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      'web/vite.config.ts',
+      '--logLevel',
+      'warn',
+    ],
+    // NODE_ENV is `test` in here; a build under it would bundle React's development build.
+    { timeoutMs: 120_000, env: { ...process.env, NODE_ENV: 'production' } },
+  );
+  if (build.code !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
+
+  sandbox = await startSandbox({ accounts: 3, regions: REGIONS, throttle: 'off' });
+  const accounts = sandboxAccounts(sandbox);
+  ({ production, staging, management } = accounts);
+  dir = mkdtempSync(join(tmpdir(), 'headroom-dashboard-'));
+  configFile = join(dir, 'headroom.yaml');
+  writeFileSync(
+    configFile,
+    sandboxConfig(sandbox, {
+      regions: REGIONS,
+      services: SERVICES,
+      extra: [`home: ${dir}`, 'log:', '  level: warn'],
+    }),
+  );
+  const command = headroomCommand(['--config', configFile, 'serve', '--port', '0', '--once']);
+  const serve = startProcess(command.file, command.args, env(management));
+  url = await until(
+    'headroom serve listening and its sweep done',
+    90_000,
+    () => {
+      const found = /serving the dashboard at (http:\/\/127\.0\.0\.1:\d+)\//.exec(serve.output.text)?.[1];
+      return Promise.resolve(
+        found !== undefined && serve.output.text.includes('one sweep done') ? found : undefined,
+      );
+    },
+    () => serve.output.text,
+  );
+
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+}, 240_000);
+
+afterAll(async () => {
+  await (browser as Browser | undefined)?.close();
+  await stopProcesses();
+  if (!missing) {
+    await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+describe.skipIf(missing)('the dashboard in Chromium', { timeout: 120_000 }, () => {
+  it('lists every target on the fleet page, worst headroom first', async () => {
+    await page.goto(`${url}/`);
+    const rows = page.getByTestId('fleet-target-row');
+    await expect
+      .poll(() => rows.count(), { timeout: 30_000 })
+      .toBe(sandbox.admin.accounts().length * REGIONS.length);
+    const keys = (await attributes(rows, 'data-target')).map(([key]) => key);
+    expect([...keys].sort()).toEqual(
+      sandbox.admin
+        .accounts()
+        .flatMap((a) => REGIONS.map((r) => `${a.id}:${r}`))
+        .sort(),
+    );
+    await expect
+      .poll(() => page.getByRole('link', { name: 'Fleet' }).getAttribute('aria-current'))
+      .toBe('page');
+    await shoot('fleet');
+  });
+
+  it('filters the fleet by region, kept in the address', async () => {
+    await page.getByLabel('Region').selectOption('eu-west-1');
+    const rows = page.getByTestId('fleet-target-row');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(sandbox.admin.accounts().length);
+    expect(new URL(page.url()).searchParams.get('region')).toBe('eu-west-1');
+  });
+
+  it("shows a target's quotas and a quota's usage history", async () => {
+    const key = `${production.id}:us-east-1`;
+    await page.goto(`${url}/targets/${key}`);
+    const rows = page.getByTestId('quota-row');
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBeGreaterThan(10);
+    await page
+      .getByLabel(/search/i)
+      .first()
+      .fill('L-1216C47A');
+    // The search narrows the table to the one quota.
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(1);
+    const row = page.locator('[data-testid="quota-row"][data-quota="ec2/L-1216C47A"]');
+    expect(await row.count()).toBe(1);
+    await row.click();
+    const chart = page.getByTestId('usage-chart');
+    await expect.poll(() => chart.count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => chart.locator('canvas').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await shoot('target');
+  });
+
+  it('compares two targets with the same numbers as `headroom compare`', async () => {
+    await page.goto(`${url}/compare`);
+    await page.getByLabel('Source').selectOption(`${production.id}:us-east-1`);
+    await page.getByLabel('Destination').selectOption(`${staging.id}:us-east-1`);
+    await page.getByLabel('Suppress defaults').check();
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    const total = page.getByTestId('summary-total');
+    await expect.poll(() => total.count(), { timeout: 60_000 }).toBe(1);
+
+    const cli = await runHeadroom(
+      [
+        '--config',
+        configFile,
+        'compare',
+        `${production.id}:us-east-1`,
+        `${staging.id}:us-east-1`,
+        '--suppress-defaults',
+        '--format',
+        'json',
+      ],
+      60_000,
+      { AWS_ACCESS_KEY_ID: management.accessKeyId, AWS_SECRET_ACCESS_KEY: management.secretAccessKey },
+    );
+    expect(cli.code, cli.stderr).toBe(0);
+    const { summary } = JSON.parse(cli.stdout) as CompareResponse;
+    const fields = [
+      'total',
+      'equal',
+      'different',
+      'destinationLower',
+      'destinationHigher',
+      'onlyInSource',
+      'onlyInDestination',
+      'suppressedAtDefault',
+    ] as const;
+    const shown: Record<string, number> = {};
+    for (const field of fields) {
+      shown[field] = Number(await page.getByTestId(`summary-${field}`).getAttribute('data-value'));
+    }
+    expect(shown).toEqual(Object.fromEntries(fields.map((f) => [f, summary[f]])));
+    expect(summary.destinationLower).toBeGreaterThan(1);
+    await shoot('compare');
+  });
+
+  it('files exactly the two requests ticked, showing the plan first, then each result', async () => {
+    // Two quotas the sandbox will approve (at most ten times the value they raise from).
+    const comparison = (await (
+      await fetch(
+        `${url}/api/v1/compare?source=${production.id}:us-east-1&destination=${staging.id}:us-east-1&suppressDefaults=true`,
+      )
+    ).json()) as CompareResponse;
+    const chosen = comparison.rows
+      .filter(
+        (r) =>
+          r.destinationLower &&
+          r.adjustable &&
+          (r.source?.value ?? 0) <= 10 * Math.max(r.destination?.value ?? 0, 1),
+      )
+      .slice(0, 2)
+      .map((r) => `${r.serviceCode}/${r.quotaCode}`);
+    expect(chosen).toHaveLength(2);
+    const before = sandbox.admin.requests().length;
+
+    for (const quota of chosen) await page.getByLabel(`Select ${quota}`, { exact: true }).check();
+    await page.getByRole('button', { name: 'Request selected (2)' }).click();
+    const items = page.getByTestId('plan-item');
+    await expect.poll(() => items.count(), { timeout: 30_000 }).toBe(2);
+    expect(await attributes(items, 'data-quota', 'data-outcome')).toEqual(
+      chosen.map((q) => [q, 'would-file']),
+    );
+    // The plan alone files nothing.
+    expect(sandbox.admin.requests()).toHaveLength(before);
+    await shoot('compare-plan');
+
+    await page.getByRole('button', { name: 'Submit 2 requests' }).click();
+    const results = page.getByTestId('result-item');
+    await expect.poll(() => results.count(), { timeout: 30_000 }).toBe(2);
+    expect(await attributes(results, 'data-quota', 'data-outcome')).toEqual(chosen.map((q) => [q, 'filed']));
+    const filed = sandbox.admin.requests().slice(before);
+    expect(filed).toHaveLength(2);
+    expect(filed.map((r) => `${r.serviceCode}/${r.quotaCode}`).sort()).toEqual([...chosen].sort());
+    expect(
+      filed.every((r) => r.accountId === staging.id && r.region === 'us-east-1' && r.status === 'PENDING'),
+    ).toBe(true);
+    await shoot('compare-result');
+  });
+
+  it('shows the requests PENDING, then APPROVED once the sandbox clock has moved on', async () => {
+    await page.goto(`${url}/requests`);
+    const rows = page.getByTestId('request-row');
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(2);
+    expect(await statuses(rows)).toEqual(['PENDING', 'PENDING']);
+    await shoot('requests-pending');
+
+    sandbox.admin.advanceClock(DECIDED_AFTER_S);
+    await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await expect.poll(() => statuses(rows), { timeout: 30_000 }).toEqual(['APPROVED', 'APPROVED']);
+    // The sandbox applied them: the quotas now hold the desired values.
+    expect(sandbox.admin.requests().every((r) => r.status === 'APPROVED')).toBe(true);
+    await shoot('requests');
+  });
+
+  it('shows the age of each target in the cache, and reads one again', async () => {
+    await page.goto(`${url}/cache`);
+    const rows = page.getByTestId('cache-row');
+    await expect
+      .poll(() => rows.count(), { timeout: 30_000 })
+      .toBe(sandbox.admin.accounts().length * REGIONS.length);
+    const key = `${staging.id}:eu-west-1`;
+    const calls = sandbox.admin.callTotal({ operation: 'ListServiceQuotas', outcome: 'success' });
+    await page.getByRole('button', { name: `Refresh ${key}` }).click();
+    await expect
+      .poll(() => sandbox.admin.callTotal({ operation: 'ListServiceQuotas', outcome: 'success' }), {
+        timeout: 30_000,
+      })
+      .toBeGreaterThan(calls);
+    await shoot('cache');
+  });
+
+  it('is usable by keyboard: the first Tab reaches the skip link', async () => {
+    await page.goto(`${url}/`);
+    await page.keyboard.press('Tab');
+    const focused = await page.locator(':focus').innerText();
+    expect(focused.toLowerCase()).toContain('skip');
+  });
+
+  it('logged no error in the browser (no CSP violation, no failed call)', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
