@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { formatAge, formatNumber, formatPercent, levelOf, targetLabel } from './format';
+
+describe('the dashboard writes', () => {
+  it.each([
+    [null, '—'],
+    [0, '0'],
+    [4395, '4,395'],
+    [1_234_567.891, '1,234,567.89'],
+  ])('number %s as %s', (value, text) => {
+    expect(formatNumber(value)).toBe(text);
+  });
+
+  it.each([
+    [null, '—'],
+    [0, '0.0%'],
+    [0.8, '80.0%'],
+    [1.078125, '107.8%'],
+  ])('utilization %s as %s', (ratio, text) => {
+    expect(formatPercent(ratio)).toBe(text);
+  });
+
+  it.each([
+    [0.79, 'ok'],
+    [0.8, 'warning'],
+    [0.949, 'warning'],
+    [0.95, 'critical'],
+    [1.2, 'critical'],
+  ] as const)('utilization %s in the %s band', (ratio, level) => {
+    expect(levelOf(ratio)).toBe(level);
+  });
+
+  it.each([
+    [null, 'never'],
+    ['not a time', 'never'],
+    ['2026-12-03T08:00:00.000Z', '0 s ago'],
+    ['2026-12-03T08:00:05.000Z', '0 s ago'], // a server clock slightly ahead
+    ['2026-12-03T07:59:48.000Z', '12 s ago'],
+    ['2026-12-03T07:57:00.000Z', '3 min ago'],
+    ['2026-12-03T06:00:00.000Z', '2 h ago'],
+    ['2026-12-01T07:00:00.000Z', '2 d ago'],
+  ])('the age of %s as %s', (iso, text) => {
+    expect(formatAge(iso, Date.parse('2026-12-03T08:00:00.000Z'))).toBe(text);
+  });
+
+  it('a target as name:region (account), or account:region without a name', () => {
+    expect(targetLabel({ accountId: '528333015093', accountName: 'production', region: 'us-east-1' })).toBe(
+      'production:us-east-1 (528333015093)',
+    );
+    expect(targetLabel({ accountId: '528333015093', accountName: null, region: 'us-east-1' })).toBe(
+      '528333015093:us-east-1',
+    );
+  });
+});
