@@ -191,7 +191,11 @@ describe('the API on loopback without authentication', () => {
 
   it("gives a target's quotas with the sandbox's values, filtered", async () => {
     const key = `${production.id}:us-east-1`;
-    const { body } = await get<TargetQuotasResponse>(`/api/v1/targets/${production.name}:us-east-1/quotas`);
+    const { body, headers } = await get<TargetQuotasResponse>(
+      `/api/v1/targets/${production.name}:us-east-1/quotas`,
+      { headers: { 'accept-encoding': 'gzip' } },
+    );
+    expect(headers.get('content-encoding')).toBe('gzip');
     expect(body.target.key).toBe(key);
     const table = new Map(
       sandbox.admin
