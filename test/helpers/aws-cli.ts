@@ -97,6 +97,22 @@ export function envWithoutAws(extra: Record<string, string> = {}): NodeJS.Proces
   return { ...env, ...extra };
 }
 
+/**
+ * The environment of a child headroom: none of the test process's AWS_* or HEADROOM_* variables
+ * (so no setting of the machine leaks in), then `extra`.
+ */
+export function headroomEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const base = Object.fromEntries(
+    Object.entries(envWithoutAws()).filter(([key]) => !key.startsWith('HEADROOM_')),
+  );
+  return { ...base, ...extra };
+}
+
+/** An account's keys as the AWS variables the SDK's default chain reads. */
+export function keysOf(account: { accessKeyId: string; secretAccessKey: string }): Record<string, string> {
+  return { AWS_ACCESS_KEY_ID: account.accessKeyId, AWS_SECRET_ACCESS_KEY: account.secretAccessKey };
+}
+
 // --- headroom itself -------------------------------------------------------------------------
 
 /** `node --import tsx src/cli/index.ts <args>`: the CLI from source, no build needed. */

@@ -303,3 +303,30 @@ export function sandboxConfig(
     '',
   ].join('\n');
 }
+
+/**
+ * The first `count` quotas of a comparison that the sandbox will approve when raised to the
+ * source's value: lower in the destination, adjustable, and at most ten times the value they
+ * raise from (the sandbox denies more, by its deterministic rule). As SERVICE/CODE.
+ */
+export function approvableQuotas(
+  rows: readonly {
+    serviceCode: string;
+    quotaCode: string;
+    destinationLower: boolean;
+    adjustable: boolean;
+    source: { value: number | null } | null;
+    destination: { value: number | null } | null;
+  }[],
+  count: number,
+): string[] {
+  return rows
+    .filter(
+      (r) =>
+        r.destinationLower &&
+        r.adjustable &&
+        (r.source?.value ?? 0) <= 10 * Math.max(r.destination?.value ?? 0, 1),
+    )
+    .slice(0, count)
+    .map((r) => `${r.serviceCode}/${r.quotaCode}`);
+}

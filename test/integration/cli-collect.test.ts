@@ -21,8 +21,9 @@ import {
 import type { Store } from '../../src/storage/port.js';
 import { openSqliteStore } from '../../src/storage/sqlite/index.js';
 import {
-  envWithoutAws,
   headroomCommandAnywhere,
+  headroomEnv,
+  keysOf,
   type ProcessResult,
   runProgram,
   TSCONFIG_PATH,
@@ -136,20 +137,15 @@ interface RunOptions {
  * HEADROOM_HOME, the workspace's empty AWS files, and what the case adds.
  */
 function cliEnv(ws: Workspace, options: RunOptions = {}): NodeJS.ProcessEnv {
-  const base = Object.fromEntries(
-    Object.entries(envWithoutAws()).filter(([key]) => !key.startsWith('HEADROOM_')),
-  );
   return {
-    ...base,
+    ...headroomEnv(),
     HEADROOM_HOME: ws.home,
     AWS_CONFIG_FILE: ws.awsConfigFile,
     AWS_SHARED_CREDENTIALS_FILE: ws.awsCredentialsFile,
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     TSX_TSCONFIG_PATH: TSCONFIG_PATH,
-    ...(options.credentials === false
-      ? {}
-      : { AWS_ACCESS_KEY_ID: management.accessKeyId, AWS_SECRET_ACCESS_KEY: management.secretAccessKey }),
+    ...(options.credentials === false ? {} : keysOf(management)),
     ...options.env,
   };
 }

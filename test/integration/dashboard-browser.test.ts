@@ -13,9 +13,16 @@ import { type Browser, chromium, type Locator, type Page } from 'playwright-core
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompareResponse } from '../../src/server/api/schemas.js';
 import { type AccountInfo, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { envWithoutAws, headroomCommand, REPO_ROOT, runHeadroom, runProgram } from '../helpers/aws-cli.js';
+import {
+  headroomCommand,
+  headroomEnv,
+  keysOf,
+  REPO_ROOT,
+  runHeadroom,
+  runProgram,
+} from '../helpers/aws-cli.js';
 import { startProcess, stopProcesses, until } from '../helpers/processes.js';
-import { sandboxAccounts, sandboxConfig } from '../helpers/sandbox.js';
+import { approvableQuotas, sandboxAccounts, sandboxConfig } from '../helpers/sandbox.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const missing = !existsSync(CHROMIUM);
@@ -38,17 +45,6 @@ let staging: AccountInfo;
 let management: AccountInfo;
 /** What the browser's console said at error level, and pages that failed to load. */
 const consoleErrors: string[] = [];
-
-function env(management: AccountInfo): NodeJS.ProcessEnv {
-  const base = Object.fromEntries(
-    Object.entries(envWithoutAws()).filter(([key]) => !key.startsWith('HEADROOM_')),
-  );
-  return {
-    ...base,
-    AWS_ACCESS_KEY_ID: management.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: management.secretAccessKey,
-  };
-}
 
 /** The attributes of every element the locator finds, in page order. */
 async function attributes(locator: Locator, ...names: string[]): Promise<(string | null)[][]> {
@@ -99,7 +95,7 @@ beforeAll(async () => {
     }),
   );
   const command = headroomCommand(['--config', configFile, 'serve', '--port', '0', '--once']);
-  const serve = startProcess(command.file, command.args, env(management));
+  const serve = startProcess(command.file, command.args, headroomEnv(keysOf(management)));
   url = await until(
     'headroom serve listening and its sweep done',
     90_000,
@@ -210,7 +206,7 @@ describe.skipIf(missing)('the dashboard in Chromium', { timeout: 120_000 }, () =
         'json',
       ],
       60_000,
-      { AWS_ACCESS_KEY_ID: management.accessKeyId, AWS_SECRET_ACCESS_KEY: management.secretAccessKey },
+      keysOf(management),
     );
     expect(cli.code, cli.stderr).toBe(0);
     const { summary } = JSON.parse(cli.stdout) as CompareResponse;
@@ -234,21 +230,13 @@ describe.skipIf(missing)('the dashboard in Chromium', { timeout: 120_000 }, () =
   });
 
   it('files exactly the two requests ticked, showing the plan first, then each result', async () => {
-    // Two quotas the sandbox will approve (at most ten times the value they raise from).
+    // Two quotas the sandbox will approve.
     const comparison = (await (
       await fetch(
         `${url}/api/v1/compare?source=${production.id}:us-east-1&destination=${staging.id}:us-east-1&suppressDefaults=true`,
       )
     ).json()) as CompareResponse;
-    const chosen = comparison.rows
-      .filter(
-        (r) =>
-          r.destinationLower &&
-          r.adjustable &&
-          (r.source?.value ?? 0) <= 10 * Math.max(r.destination?.value ?? 0, 1),
-      )
-      .slice(0, 2)
-      .map((r) => `${r.serviceCode}/${r.quotaCode}`);
+    const chosen = approvableQuotas(comparison.rows, 2);
     expect(chosen).toHaveLength(2);
     const before = sandbox.admin.requests().length;
 

@@ -29,7 +29,7 @@ import type {
   TargetsResponse,
 } from '../../src/server/api/schemas.js';
 import { type AccountInfo, type QuotaTableRow, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { sandboxAccounts, sandboxConfig } from '../helpers/sandbox.js';
+import { approvableQuotas, sandboxAccounts, sandboxConfig } from '../helpers/sandbox.js';
 import { type RunningServe, startServe } from '../helpers/serve.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
@@ -265,16 +265,7 @@ describe('the API on loopback without authentication', () => {
       const { body: comparison } = await get<CompareResponse>(
         `/api/v1/compare?source=${production.id}:us-east-1&destination=${staging.id}:us-east-1&service=ec2`,
       );
-      // Two quotas the sandbox will approve: at most ten times the value they raise from.
-      chosen = comparison.rows
-        .filter(
-          (r) =>
-            r.destinationLower &&
-            r.adjustable &&
-            (r.source?.value ?? 0) <= 10 * Math.max(r.destination?.value ?? 0, 1),
-        )
-        .slice(0, 2)
-        .map((r) => `${r.serviceCode}/${r.quotaCode}`);
+      chosen = approvableQuotas(comparison.rows, 2);
       expect(chosen).toHaveLength(2);
       const before = sandbox.admin.requests().length;
       const { status, body } = await post<PlanResponse>('/api/v1/plans', {

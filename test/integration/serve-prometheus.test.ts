@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { openSqliteStore } from '../../src/storage/sqlite/index.js';
-import { envWithoutAws, headroomCommand } from '../helpers/aws-cli.js';
+import { headroomCommand, headroomEnv, keysOf } from '../helpers/aws-cli.js';
 import { startProcess as start, stopProcesses, until } from '../helpers/processes.js';
 import { sandboxAccounts, sandboxConfig } from '../helpers/sandbox.js';
 
@@ -67,14 +67,7 @@ describe.skipIf(missing)('Prometheus scraping headroom serve', () => {
         }),
       );
       const command = headroomCommand(['--config', configFile, 'serve', '--port', '0', '--once']);
-      const env = Object.fromEntries(
-        Object.entries(envWithoutAws()).filter(([key]) => !key.startsWith('HEADROOM_')),
-      );
-      const headroom = start(command.file, command.args, {
-        ...env,
-        AWS_ACCESS_KEY_ID: management.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: management.secretAccessKey,
-      });
+      const headroom = start(command.file, command.args, headroomEnv(keysOf(management)));
       const metricsUrl = await until(
         'headroom serve listening and its sweep done',
         60_000,

@@ -254,6 +254,18 @@ export const CompareQuerySchema = z.object({
   refresh: booleanParam,
 });
 
+/** What names a quota wherever it is shown (the domain's QuotaIdentity). */
+const quotaIdentity = {
+  serviceCode: z.string(),
+  serviceName: z.string(),
+  quotaCode: z.string(),
+  quotaName: z.string(),
+  unit: z.string(),
+  global: z.boolean(),
+};
+
+const targetSchema = z.object({ accountId: z.string(), region: z.string() });
+
 const compareSideSchema = z.object({
   value: z.number().nullable(),
   defaultValue: z.number().nullable(),
@@ -263,12 +275,7 @@ const compareSideSchema = z.object({
 
 export const CompareRowSchema = z
   .object({
-    serviceCode: z.string(),
-    serviceName: z.string(),
-    quotaCode: z.string(),
-    quotaName: z.string(),
-    unit: z.string(),
-    global: z.boolean(),
+    ...quotaIdentity,
     status: z.enum(['equal', 'different', 'only-source', 'only-destination']),
     source: compareSideSchema.nullable(),
     destination: compareSideSchema.nullable(),
@@ -279,10 +286,10 @@ export const CompareRowSchema = z
   .openapi('CompareRow');
 
 const compareTargetSchema = z.object({
-  target: z.object({ accountId: z.string(), region: z.string() }),
+  target: targetSchema,
   accountName: z.string().nullable(),
   limitsAt: iso,
-  globalsFrom: z.object({ accountId: z.string(), region: z.string() }).nullable(),
+  globalsFrom: targetSchema.nullable(),
 });
 
 /** What `headroom compare --format json` prints, field for field. */
@@ -318,12 +325,7 @@ const planSideSchema = z.object({
 
 export const PlanItemSchema = z
   .object({
-    serviceCode: z.string(),
-    serviceName: z.string(),
-    quotaCode: z.string(),
-    quotaName: z.string(),
-    unit: z.string(),
-    global: z.boolean(),
+    ...quotaIdentity,
     region: z.string(),
     action: z.enum(['request-increase', 'support-case']),
     sourceValue: z.number(),
@@ -399,7 +401,7 @@ export const ItemResultSchema = z
 export const ApplyResultSchema = z
   .object({
     planId: z.string(),
-    destination: z.object({ accountId: z.string(), region: z.string() }),
+    destination: targetSchema,
     dryRun: z.boolean(),
     items: z.array(ItemResultSchema),
     callerArn: z.string().nullable(),

@@ -7,6 +7,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { compare, compareDocument, replicate } from '../../../app/compare.js';
 import { applyPlanObject } from '../../../app/requests.js';
+import type { SweepTarget } from '../../../collect/sweep.js';
 import { InputError } from '../../../domain/errors.js';
 import { parsePlan, type Plan } from '../../../domain/plan.js';
 import { quotaKey } from '../../../domain/quota.js';
@@ -105,24 +106,33 @@ function planOf(sent: unknown): Plan {
   }
 }
 
+/** Source and destination: two different configured targets. */
+async function sides(
+  ctx: ApiDeps['ctx'],
+  given: { source: string; destination: string },
+): Promise<{ source: SweepTarget; destination: SweepTarget }> {
+  const source = await configuredTarget(ctx, given.source, 'source');
+  const destination = await configuredTarget(ctx, given.destination, 'destination');
+  if (targetKey(source.target) === targetKey(destination.target)) {
+    throw new ApiError(
+      'HR_COMPARE_SAME_TARGET',
+      400,
+      `destination is the source (${targetKey(source.target)})`,
+      {
+        field: 'destination',
+        hint: 'compare two different accounts or regions',
+      },
+    );
+  }
+  return { source, destination };
+}
+
 export function compareRoutes(deps: ApiDeps) {
   const { ctx, security } = deps;
   return apiApp()
     .openapi(compareRoute, async (c) => {
       const query = c.req.valid('query');
-      const source = await configuredTarget(ctx, query.source, 'source');
-      const destination = await configuredTarget(ctx, query.destination, 'destination');
-      if (targetKey(source.target) === targetKey(destination.target)) {
-        throw new ApiError(
-          'HR_COMPARE_SAME_TARGET',
-          400,
-          `destination is the source (${targetKey(source.target)})`,
-          {
-            field: 'destination',
-            hint: 'compare two different accounts or regions',
-          },
-        );
-      }
+      const { source, destination } = await sides(ctx, query);
       const result = await compare(ctx, {
         source: targetKey(source.target),
         destination: targetKey(destination.target),
@@ -147,19 +157,7 @@ export function compareRoutes(deps: ApiDeps) {
     })
     .openapi(planRoute, async (c) => {
       const body = c.req.valid('json');
-      const source = await configuredTarget(ctx, body.source, 'source');
-      const destination = await configuredTarget(ctx, body.destination, 'destination');
-      if (targetKey(source.target) === targetKey(destination.target)) {
-        throw new ApiError(
-          'HR_COMPARE_SAME_TARGET',
-          400,
-          `destination is the source (${targetKey(source.target)})`,
-          {
-            field: 'destination',
-            hint: 'compare two different accounts or regions',
-          },
-        );
-      }
+      const { source, destination } = await sides(ctx, body);
       const caller = security.callerOf(c);
       const chosen = body.quotas.map((ref) => {
         const [serviceCode = '', quotaCode = ''] = ref.split('/');
