@@ -792,6 +792,38 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         expect(all[2]?.limits).toBeUndefined();
         expect(all[0]?.usage).toBeUndefined();
       });
+
+      it(
+        'reads a fleet with more quotas than a call takes arguments (160,000)',
+        { timeout: 120_000 },
+        async () => {
+          const targets = [
+            US_EAST_1,
+            EU_WEST_1,
+            OTHER_US_EAST_1,
+            { accountId: OTHER_ACCOUNT, region: 'eu-west-1' },
+          ];
+          for (const target of targets) {
+            const quotas = manyQuotas(target, 40_000);
+            await store.saveLimitSnapshot(limitSnapshot(target, at(1), quotas));
+            await store.saveUsageSnapshot(
+              usageSnapshot(
+                target,
+                at(1),
+                quotas.map((q, i) => ({
+                  serviceCode: q.serviceCode,
+                  quotaCode: q.quotaCode,
+                  value: i,
+                  observedAt: at(1),
+                })),
+              ),
+            );
+          }
+          const all = await store.latestSnapshots();
+          expect(all.map((t) => t.limits?.quotas.length)).toEqual([40_000, 40_000, 40_000, 40_000]);
+          expect(all.map((t) => t.usage?.samples.length)).toEqual([40_000, 40_000, 40_000, 40_000]);
+        },
+      );
     });
 
     describe('collector health', () => {

@@ -712,15 +712,16 @@ export class SqliteStore implements Store {
           [...limits.values()].map((row) => row.id),
           1,
         )) {
-          quotaRows.push(
-            ...(await trx
-              .selectFrom('limit_quotas')
-              .select(['snapshot_id', ...QUOTA_COLUMNS])
-              .where('snapshot_id', 'in', ids)
-              .orderBy('snapshot_id')
-              .orderBy('seq')
-              .execute()),
-          );
+          const rows = await trx
+            .selectFrom('limit_quotas')
+            .select(['snapshot_id', ...QUOTA_COLUMNS])
+            .where('snapshot_id', 'in', ids)
+            .orderBy('snapshot_id')
+            .orderBy('seq')
+            .execute();
+          // One by one: a batch may hold more rows than a call takes arguments (push(...rows)
+          // overflowed the stack at 200 snapshots of 1,000 quotas).
+          for (const row of rows) quotaRows.push(row);
         }
         await this.#loadDefinitions(trx, quotaRows);
         const quotasOf = groupRows(quotaRows, (row) => row.snapshot_id);
@@ -729,25 +730,24 @@ export class SqliteStore implements Store {
           [...usage.values()].map((row) => row.id),
           1,
         )) {
-          sampleRows.push(
-            ...(await trx
-              .selectFrom('usage_samples')
-              .select([
-                'snapshot_id',
-                'service_code',
-                'quota_code',
-                'value',
-                'observed_at',
-                'resource',
-                'source',
-              ])
-              .where('snapshot_id', 'in', ids)
-              .orderBy('snapshot_id')
-              .orderBy('service_code')
-              .orderBy('quota_code')
-              .orderBy('seq')
-              .execute()),
-          );
+          const rows = await trx
+            .selectFrom('usage_samples')
+            .select([
+              'snapshot_id',
+              'service_code',
+              'quota_code',
+              'value',
+              'observed_at',
+              'resource',
+              'source',
+            ])
+            .where('snapshot_id', 'in', ids)
+            .orderBy('snapshot_id')
+            .orderBy('service_code')
+            .orderBy('quota_code')
+            .orderBy('seq')
+            .execute();
+          for (const row of rows) sampleRows.push(row);
         }
         const samplesOf = groupRows(sampleRows, (row) => row.snapshot_id);
         return targets
