@@ -15,6 +15,9 @@
  *
  * `--only metrics` (bench/metrics.ts): `/metrics` for ~200,000 series from the store, against the
  * plain store read and prom-client alone; written to bench/results/metrics.json.
+ *
+ * `--only api` (bench/api.ts): the dashboard API's fleet and target answers over 200,000 stored
+ * quotas, against the store reads they start from; written to bench/results/api.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -30,6 +33,7 @@ import {
   paginateListServices,
 } from '@aws-sdk/client-service-quotas';
 import { type Sandbox, startSandbox } from '../src/sandbox/index.js';
+import { benchApi } from './api.js';
 import { benchCollect } from './collect.js';
 import { benchMetrics } from './metrics.js';
 
@@ -406,6 +410,12 @@ if (options.only === undefined || options.only === 'metrics') {
   writeFileSync(new URL('./results/metrics.json', import.meta.url), `${JSON.stringify(metrics, null, 2)}\n`);
   console.log(JSON.stringify(metrics, null, 2));
   console.log('written to bench/results/metrics.json');
+}
+if (options.only === undefined || options.only === 'api') {
+  const api = { measuredAt: new Date().toISOString(), node: process.version, ...(await benchApi()) };
+  writeFileSync(new URL('./results/api.json', import.meta.url), `${JSON.stringify(api, null, 2)}\n`);
+  console.log(JSON.stringify(api, null, 2));
+  console.log('written to bench/results/api.json');
 }
 if (options.only === undefined || options.only === 'sandbox') {
   const results = {
