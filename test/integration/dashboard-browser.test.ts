@@ -296,11 +296,20 @@ describe.skipIf(missing)('the dashboard in Chromium', { timeout: 120_000 }, () =
     await shoot('cache');
   });
 
-  it('is usable by keyboard: the first Tab reaches the skip link', async () => {
+  it('is usable by keyboard: the first Tab reaches the skip link, which leads to the content', async () => {
     await page.goto(`${url}/`);
+    // Once the page is drawn (React renders after the load event).
+    await expect
+      .poll(() => page.getByTestId('fleet-target-row').count(), { timeout: 30_000 })
+      .toBeGreaterThan(0);
     await page.keyboard.press('Tab');
-    const focused = await page.locator(':focus').innerText();
-    expect(focused.toLowerCase()).toContain('skip');
+    const focused = page.locator(':focus');
+    expect((await focused.innerText()).toLowerCase()).toContain('skip');
+    const to = (await focused.getAttribute('href')) ?? '';
+    expect(to).toMatch(/^#/);
+    await page.keyboard.press('Enter');
+    // The target of the skip link exists and holds the page's heading.
+    expect(await page.locator(to).locator('h1').count()).toBeGreaterThan(0);
   });
 
   it('logged no error in the browser (no CSP violation, no failed call)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, formatNumber, formatPercent, levelOf, targetLabel } from './format';
+import { formatAge, formatNumber, formatPercent, levelOf, quotaKey, targetLabel } from './format';
 
 describe('the dashboard writes', () => {
   it.each([
@@ -50,5 +50,9 @@ describe('the dashboard writes', () => {
     expect(targetLabel({ accountId: '528333015093', accountName: null, region: 'us-east-1' })).toBe(
       '528333015093:us-east-1',
     );
+  });
+
+  it('a quota as SERVICE/CODE, the key its rows, links and plans share', () => {
+    expect(quotaKey({ serviceCode: 'ec2', quotaCode: 'L-1216C47A' })).toBe('ec2/L-1216C47A');
   });
 });

@@ -56,6 +56,11 @@ export function formatDateTime(iso: string | null | undefined): string {
   return Number.isNaN(at) ? iso : dateTime.format(at);
 }
 
+/** A quota as SERVICE/CODE, the way the API's paths, plans and the dashboard's URLs name it. */
+export function quotaKey(quota: { serviceCode: string; quotaCode: string }): string {
+  return `${quota.serviceCode}/${quota.quotaCode}`;
+}
+
 /** A target's label in choices: "name:region (accountId)", or "accountId:region" without a name. */
 export function targetLabel(target: {
   accountId: string;

@@ -4,21 +4,24 @@
  * for a plan. The plan is reviewed (a dry run) before anything is filed.
  */
 import type { ColumnDef } from '@tanstack/react-table';
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { CompareResponse, CompareRowJson } from '../api';
-import { formatNumber, targetLabel } from '../format';
+import { formatNumber, quotaKey, targetLabel } from '../format';
 import { usePlanFlow } from '../hooks/use-plan-flow';
 import { Checkbox } from './checkbox';
+import { adjustableColumn, quotaNameColumn, serviceColumn } from './columns';
 import { DataTable } from './data-table';
 import { PlanReview } from './plan-review';
+import { SearchField } from './search-field';
+import { Segmented } from './segmented';
 import { SummaryCards } from './compare-summary';
-import { Truncated } from './truncated';
 
-type RowFilter = 'differences' | 'all';
+const ROW_FILTERS = [
+  { value: 'differences', label: 'Differences only' },
+  { value: 'all', label: 'All' },
+] as const;
 
-function quotaKey(row: { serviceCode: string; quotaCode: string }): string {
-  return `${row.serviceCode}/${row.quotaCode}`;
-}
+type RowFilter = (typeof ROW_FILTERS)[number]['value'];
 
 /** How a row reads, and the class that colours it. */
 function describe(row: CompareRowJson): { text: string; tone: string } {
@@ -50,6 +53,18 @@ function SideValue({ side }: { side: CompareRowJson['source'] }) {
       <span className={`tag tag-${side.source}`}>{side.source}</span>
     </span>
   );
+}
+
+/** One side's value for a quota and where it came from; absent sorts last. */
+function sideColumn(side: 'source' | 'destination', header: string): ColumnDef<CompareRowJson> {
+  return {
+    id: side,
+    header,
+    accessorFn: (row) => row[side]?.value ?? undefined,
+    sortUndefined: 'last',
+    cell: ({ row }) => <SideValue side={row.original[side]} />,
+    meta: { numeric: true },
+  };
 }
 
 export interface CompareResultsProps {
@@ -87,6 +102,18 @@ export function CompareResults({ data, source, destination, refreshing, onRefres
   const allSelected = eligible.length > 0 && eligible.every((key) => selected.has(key));
   const someSelected = !allSelected && eligible.some((key) => selected.has(key));
 
+  // The header checkbox and each row's select through this: on adds the keys, off removes them.
+  const choose = useCallback((keys: readonly string[], on: boolean) => {
+    setSelected((previous) => {
+      const next = new Set(previous);
+      for (const key of keys) {
+        if (on) next.add(key);
+        else next.delete(key);
+      }
+      return next;
+    });
+  }, []);
+
   const columns = useMemo<ColumnDef<CompareRowJson>[]>(
     () => [
       {
@@ -102,15 +129,7 @@ export function CompareResults({ data, source, destination, refreshing, onRefres
               if (element !== null) element.indeterminate = someSelected;
             }}
             onChange={(event) => {
-              const on = event.target.checked;
-              setSelected((previous) => {
-                const next = new Set(previous);
-                for (const key of eligible) {
-                  if (on) next.add(key);
-                  else next.delete(key);
-                }
-                return next;
-              });
+              choose(eligible, event.target.checked);
             }}
           />
         ),
@@ -123,54 +142,23 @@ export function CompareResults({ data, source, destination, refreshing, onRefres
               aria-label={`Select ${key}`}
               checked={selected.has(key)}
               onChange={(event) => {
-                const on = event.target.checked;
-                setSelected((previous) => {
-                  const next = new Set(previous);
-                  if (on) next.add(key);
-                  else next.delete(key);
-                  return next;
-                });
+                choose([key], event.target.checked);
               }}
             />
           );
         },
         meta: { className: 'col-check' },
       },
-      {
-        id: 'service',
-        header: 'Service',
-        accessorFn: (row) => row.serviceCode,
-        cell: ({ row }) => <span title={row.original.serviceName}>{row.original.serviceCode}</span>,
-      },
+      serviceColumn(),
       {
         id: 'code',
         header: 'Code',
         accessorFn: (row) => row.quotaCode,
         cell: ({ row }) => <span className="mono">{row.original.quotaCode}</span>,
       },
-      {
-        id: 'name',
-        header: 'Name',
-        accessorFn: (row) => row.quotaName,
-        cell: ({ row }) => <Truncated text={row.original.quotaName} />,
-        meta: { className: 'col-name' },
-      },
-      {
-        id: 'source',
-        header: 'Source',
-        accessorFn: (row) => row.source?.value ?? undefined,
-        sortUndefined: 'last',
-        cell: ({ row }) => <SideValue side={row.original.source} />,
-        meta: { numeric: true },
-      },
-      {
-        id: 'destination',
-        header: 'Destination',
-        accessorFn: (row) => row.destination?.value ?? undefined,
-        sortUndefined: 'last',
-        cell: ({ row }) => <SideValue side={row.original.destination} />,
-        meta: { numeric: true },
-      },
+      quotaNameColumn(),
+      sideColumn('source', 'Source'),
+      sideColumn('destination', 'Destination'),
       {
         id: 'status',
         header: 'Difference',
@@ -180,14 +168,9 @@ export function CompareResults({ data, source, destination, refreshing, onRefres
           return <span className={`cmp-status ${tone}`}>{text}</span>;
         },
       },
-      {
-        id: 'adjustable',
-        header: 'Adjustable',
-        accessorFn: (row) => (row.adjustable ? 1 : 0),
-        cell: ({ row }) => (row.original.adjustable ? 'yes' : <span className="muted">no</span>),
-      },
+      adjustableColumn(),
     ],
-    [selected, eligible, allSelected, someSelected],
+    [selected, eligible, allSelected, someSelected, choose],
   );
 
   return (
@@ -236,39 +219,19 @@ export function CompareResults({ data, source, destination, refreshing, onRefres
             Quotas compared
           </h2>
           <div className="filters">
-            <fieldset className="segmented">
-              <legend className="visually-hidden">Rows</legend>
-              {(
-                [
-                  ['differences', 'Differences only'],
-                  ['all', 'All'],
-                ] as const
-              ).map(([value, label]) => (
-                <label key={value} className={filter === value ? 'segment segment-on' : 'segment'}>
-                  <input
-                    type="radio"
-                    name="compare-filter"
-                    value={value}
-                    checked={filter === value}
-                    onChange={() => {
-                      setFilter(value);
-                    }}
-                  />
-                  {label}
-                </label>
-              ))}
-            </fieldset>
-            <label className="field field-grow">
-              <span>Search quotas</span>
-              <input
-                type="search"
-                placeholder="Name, code or service"
-                value={search}
-                onChange={(event) => {
-                  setSearch(event.target.value);
-                }}
-              />
-            </label>
+            <Segmented
+              legend="Rows"
+              name="compare-filter"
+              options={ROW_FILTERS}
+              value={filter}
+              onChange={setFilter}
+            />
+            <SearchField
+              label="Search quotas"
+              placeholder="Name, code or service"
+              value={search}
+              onChange={setSearch}
+            />
             <button
               type="button"
               className="button button-primary"

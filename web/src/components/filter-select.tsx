@@ -30,3 +30,8 @@ export function FilterSelect({ label, value, options, onChange, allLabel = 'All'
     </label>
   );
 }
+
+/** Choices that read as their value, e.g. regions or service codes. */
+export function optionsOf(values: readonly string[]): { value: string; label: string }[] {
+  return values.map((value) => ({ value, label: value }));
+}

@@ -2,34 +2,83 @@
  * A plan's review: what applying it would do for each quota (the server's dry run), Submit or
  * Cancel, then what was done for each quota, with the request ids to follow on the Requests page.
  */
-import { useEffect, useRef } from 'react';
 import { Link } from 'wouter';
 import type { ItemResultJson } from '../api';
-import { formatNumber } from '../format';
+import { formatNumber, quotaKey } from '../format';
+import { usePanelFocus } from '../hooks/use-panel-focus';
 import { ACTIONABLE_OUTCOMES, type PlanFlow } from '../hooks/use-plan-flow';
 import { OutcomeBadge } from './outcome-badge';
 import { ErrorView, Loading } from './status-views';
 import { Truncated } from './truncated';
 
-function quotaKey(result: ItemResultJson): string {
-  return `${result.item.serviceCode}/${result.item.quotaCode}`;
+interface ItemsTableProps {
+  /** What the table shows, for screen readers. */
+  readonly caption: string;
+  /** Each row's data-testid. */
+  readonly rowTestId: string;
+  readonly items: readonly ItemResultJson[];
+  /** Whether to show what was filed for each quota: the request's id, AWS's and the case's. */
+  readonly filed: boolean;
 }
 
-function QuotaCell({ result }: { result: ItemResultJson }) {
+/** A plan's items, previewed or applied: the quota, its values, the outcome and the message. */
+function ItemsTable({ caption, rowTestId, items, filed }: ItemsTableProps) {
   return (
-    <th scope="row" className="col-name">
-      <span className="mono">{quotaKey(result)}</span>
-      <Truncated text={result.item.quotaName} className="cell-sub" />
-    </th>
-  );
-}
-
-function ValuesCell({ result }: { result: ItemResultJson }) {
-  return (
-    <td className="numeric nowrap">
-      {formatNumber(result.currentValue ?? result.item.destinationValue)} →{' '}
-      {formatNumber(result.item.desiredValue)}
-    </td>
+    <div className="table-scroll">
+      <table>
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Quota</th>
+            <th scope="col" className="numeric">
+              Now → to
+            </th>
+            <th scope="col">Outcome</th>
+            {filed ? (
+              <>
+                <th scope="col">Request</th>
+                <th scope="col">AWS request</th>
+                <th scope="col">Case</th>
+              </>
+            ) : null}
+            <th scope="col">Message</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((result) => (
+            <tr
+              key={quotaKey(result.item)}
+              data-testid={rowTestId}
+              data-quota={quotaKey(result.item)}
+              data-outcome={result.outcome}
+              className={result.problem ? 'row-problem' : undefined}
+            >
+              <th scope="row" className="col-name">
+                <span className="mono">{quotaKey(result.item)}</span>
+                <Truncated text={result.item.quotaName} className="cell-sub" />
+              </th>
+              <td className="numeric nowrap">
+                {formatNumber(result.currentValue ?? result.item.destinationValue)} →{' '}
+                {formatNumber(result.item.desiredValue)}
+              </td>
+              <td>
+                <OutcomeBadge outcome={result.outcome} />
+              </td>
+              {filed ? (
+                <>
+                  <td className="mono">{result.requestId ?? '—'}</td>
+                  <td className="mono">
+                    <Truncated text={result.awsRequestId ?? '—'} />
+                  </td>
+                  <td className="mono">{result.caseId ?? '—'}</td>
+                </>
+              ) : null}
+              <td className="col-message">{result.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -40,12 +89,8 @@ export interface PlanReviewProps {
 }
 
 export function PlanReview({ flow, onSubmit, onClose }: PlanReviewProps) {
-  const heading = useRef<HTMLHeadingElement>(null);
-  // Each step replaces the last: bring its heading into view and focus, for eyes and screen readers.
-  useEffect(() => {
-    heading.current?.scrollIntoView({ block: 'nearest' });
-    heading.current?.focus({ preventScroll: true });
-  }, [flow.step]);
+  // Each step replaces the last: its heading comes into view and takes focus.
+  const heading = usePanelFocus(flow.step);
 
   if (flow.step === 'planning') {
     return (
@@ -75,47 +120,7 @@ export function PlanReview({ flow, onSubmit, onClose }: PlanReviewProps) {
             {problems > 0 ? `, ${formatNumber(problems)} with problems` : ''}
           </h2>
         </div>
-        <div className="table-scroll">
-          <table>
-            <caption className="visually-hidden">What was done for each quota</caption>
-            <thead>
-              <tr>
-                <th scope="col">Quota</th>
-                <th scope="col" className="numeric">
-                  Now → to
-                </th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Request</th>
-                <th scope="col">AWS request</th>
-                <th scope="col">Case</th>
-                <th scope="col">Message</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((result) => (
-                <tr
-                  key={quotaKey(result)}
-                  data-testid="result-item"
-                  data-quota={quotaKey(result)}
-                  data-outcome={result.outcome}
-                  className={result.problem ? 'row-problem' : undefined}
-                >
-                  <QuotaCell result={result} />
-                  <ValuesCell result={result} />
-                  <td>
-                    <OutcomeBadge outcome={result.outcome} />
-                  </td>
-                  <td className="mono">{result.requestId ?? '—'}</td>
-                  <td className="mono">
-                    <Truncated text={result.awsRequestId ?? '—'} />
-                  </td>
-                  <td className="mono">{result.caseId ?? '—'}</td>
-                  <td className="col-message">{result.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ItemsTable caption="What was done for each quota" rowTestId="result-item" items={items} filed />
         <div className="actions">
           <Link href="/requests" className="button button-primary">
             Follow them on the Requests page
@@ -150,49 +155,19 @@ export function PlanReview({ flow, onSubmit, onClose }: PlanReviewProps) {
         would-open-case or would-queue.
       </p>
       {flow.step === 'preview' && flow.error !== null ? <ErrorView error={flow.error} /> : null}
-      <div className="table-scroll">
-        <table>
-          <caption className="visually-hidden">What applying the plan would do for each quota</caption>
-          <thead>
-            <tr>
-              <th scope="col">Quota</th>
-              <th scope="col" className="numeric">
-                Now → to
-              </th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Message</th>
-            </tr>
-          </thead>
-          <tbody>
-            {preview.items.map((result) => (
-              <tr
-                key={quotaKey(result)}
-                data-testid="plan-item"
-                data-quota={quotaKey(result)}
-                data-outcome={result.outcome}
-                className={result.problem ? 'row-problem' : undefined}
-              >
-                <QuotaCell result={result} />
-                <ValuesCell result={result} />
-                <td>
-                  <OutcomeBadge outcome={result.outcome} />
-                </td>
-                <td className="col-message">{result.message}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ItemsTable
+        caption="What applying the plan would do for each quota"
+        rowTestId="plan-item"
+        items={preview.items}
+        filed={false}
+      />
       {plan.skipped.length > 0 ? (
         <div className="notice">
           <h3>Left out of the plan</h3>
           <ul>
             {plan.skipped.map((skip) => (
-              <li key={`${skip.serviceCode}/${skip.quotaCode}`}>
-                <span className="mono">
-                  {skip.serviceCode}/{skip.quotaCode}
-                </span>{' '}
-                {skip.quotaName}: {skip.reason}
+              <li key={quotaKey(skip)}>
+                <span className="mono">{quotaKey(skip)}</span> {skip.quotaName}: {skip.reason}
               </li>
             ))}
           </ul>

@@ -1,10 +1,11 @@
 /** One request in full and its trail of status events, from `/api/v1/requests/{id}`. */
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback } from 'react';
 import { getRequest } from '../api';
-import { formatDateTime, formatNumber } from '../format';
+import { formatDateTime, formatNumber, quotaKey } from '../format';
 import { useApi } from '../hooks/use-api';
+import { focusRow, usePanelFocus } from '../hooks/use-panel-focus';
 import { RequestStatusBadge } from './request-status-badge';
-import { ErrorView, Loading } from './status-views';
+import { LoadingOrError } from './status-views';
 
 export interface RequestTrailProps {
   readonly id: string;
@@ -16,19 +17,11 @@ export interface RequestTrailProps {
 export function RequestTrail({ id, revision, onClose }: RequestTrailProps) {
   const load = useCallback((signal: AbortSignal) => getRequest(id, signal), [id]);
   const { state, reload } = useApi(load, { keepPrevious: true, revision });
-  const heading = useRef<HTMLHeadingElement>(null);
-
-  useEffect(() => {
-    heading.current?.scrollIntoView({ block: 'nearest' });
-    heading.current?.focus({ preventScroll: true });
-  }, [id]);
+  const heading = usePanelFocus(id);
 
   const close = () => {
     onClose();
-    const row = document.querySelector<HTMLElement>(
-      `[data-testid="request-row"][data-request-id="${CSS.escape(id)}"]`,
-    );
-    row?.focus();
+    focusRow('request-row', 'data-request-id', id);
   };
 
   return (
@@ -41,18 +34,14 @@ export function RequestTrail({ id, revision, onClose }: RequestTrailProps) {
           Close
         </button>
       </div>
-      {state.status === 'loading' ? <Loading /> : null}
-      {state.status === 'error' ? <ErrorView error={state.error} onRetry={reload} /> : null}
+      <LoadingOrError state={state} onRetry={reload} />
       {state.status === 'ready' ? (
         <div className="trail">
           <dl className="facts">
             <div>
               <dt>Quota</dt>
               <dd>
-                <span className="mono">
-                  {state.data.request.serviceCode}/{state.data.request.quotaCode}
-                </span>{' '}
-                {state.data.request.quotaName}
+                <span className="mono">{quotaKey(state.data.request)}</span> {state.data.request.quotaName}
               </dd>
             </div>
             <div>

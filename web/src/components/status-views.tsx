@@ -1,6 +1,7 @@
 /** The three states every page shows besides its data: loading, an API error, and nothing to show. */
 import type { ReactNode } from 'react';
 import type { ApiError } from '../api';
+import type { Loadable } from '../hooks/use-api';
 
 export function Loading({ label = 'Loading…', detail }: { label?: string; detail?: ReactNode }) {
   return (
@@ -37,4 +38,19 @@ export function ErrorView({ error, onRetry }: { error: ApiError; onRetry?: () =>
 
 export function Empty({ children }: { children: ReactNode }) {
   return <div className="state state-empty">{children}</div>;
+}
+
+/** What a load shows until it is ready: Loading, or the error with a retry; nothing once ready. */
+export function LoadingOrError<T>({
+  state,
+  onRetry,
+  detail,
+}: {
+  state: Loadable<T>;
+  onRetry: () => void;
+  detail?: ReactNode;
+}) {
+  if (state.status === 'loading') return <Loading detail={detail} />;
+  if (state.status === 'error') return <ErrorView error={state.error} onRetry={onRetry} />;
+  return null;
 }

@@ -2,11 +2,13 @@
  * The panel for a selected quota: a range choice, its usage history from the API as a chart, and
  * the same in words (latest, peak, limit) for anyone not looking at the chart.
  */
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback } from 'react';
 import { type HistoryResponse, getHistory } from '../api';
 import { formatDateTime, formatNumber, formatPercent } from '../format';
 import { useApi } from '../hooks/use-api';
-import { ErrorView, Loading } from './status-views';
+import { focusRow, usePanelFocus } from '../hooks/use-panel-focus';
+import { Segmented } from './segmented';
+import { LoadingOrError } from './status-views';
 import { UsageChart } from './usage-chart';
 
 const HOUR = 3600;
@@ -51,21 +53,11 @@ export function UsageHistory({ target, quota, quotaName, range, onRange, onClose
     [target, service, code, since],
   );
   const { state, reload } = useApi(load, { keepPrevious: true });
-  const heading = useRef<HTMLHeadingElement>(null);
-
-  // Bring the panel into view and focus when a quota is chosen: it opens above the table.
-  useEffect(() => {
-    heading.current?.scrollIntoView({ block: 'nearest' });
-    heading.current?.focus({ preventScroll: true });
-  }, [quota]);
+  const heading = usePanelFocus(quota);
 
   const close = () => {
     onClose();
-    // Back to the row the panel was opened from, if it is on the page shown.
-    const row = document.querySelector<HTMLElement>(
-      `[data-testid="quota-row"][data-quota="${CSS.escape(quota)}"]`,
-    );
-    row?.focus();
+    focusRow('quota-row', 'data-quota', quota);
   };
 
   return (
@@ -74,29 +66,18 @@ export function UsageHistory({ target, quota, quotaName, range, onRange, onClose
         <h2 id="history-heading" ref={heading} tabIndex={-1}>
           <span className="mono">{quota}</span> <span className="history-name">{quotaName}</span>
         </h2>
-        <fieldset className="segmented">
-          <legend className="visually-hidden">Range</legend>
-          {RANGES.map((r) => (
-            <label key={r.value} className={r.value === since ? 'segment segment-on' : 'segment'}>
-              <input
-                type="radio"
-                name="history-range"
-                value={r.value}
-                checked={r.value === since}
-                onChange={() => {
-                  onRange(r.value);
-                }}
-              />
-              {r.label}
-            </label>
-          ))}
-        </fieldset>
+        <Segmented
+          legend="Range"
+          name="history-range"
+          options={RANGES}
+          value={chosen.value}
+          onChange={onRange}
+        />
         <button type="button" className="button button-quiet" onClick={close}>
           Close
         </button>
       </div>
-      {state.status === 'loading' ? <Loading /> : null}
-      {state.status === 'error' ? <ErrorView error={state.error} onRetry={reload} /> : null}
+      <LoadingOrError state={state} onRetry={reload} />
       {state.status === 'ready' ? (
         state.data.points.length === 0 ? (
           <p className="state state-empty">No usage history stored for {chosen.words}.</p>

@@ -4,17 +4,15 @@
  */
 import type { ColumnDef } from '@tanstack/react-table';
 import { useCallback, useMemo, useState } from 'react';
-import { Link } from 'wouter';
 import { type ApiError, type TargetInfo, asApiError, clearCache, getTargets, refreshCache } from '../api';
 import { Age } from '../components/age';
 import { ClearConfirm, type ClearScope } from '../components/clear-confirm';
+import { ageColumn, numberColumn, targetLinkColumn, textColumn } from '../components/columns';
 import { DataTable } from '../components/data-table';
-import { Empty, ErrorView, Loading } from '../components/status-views';
-import { Truncated } from '../components/truncated';
+import { Empty, LoadingOrError } from '../components/status-views';
 import { formatNumber } from '../format';
 import { useApi } from '../hooks/use-api';
 import { useTitle } from '../hooks/use-title';
-import { targetPath } from '../links';
 
 type RowState =
   | { readonly status: 'refreshing' }
@@ -100,23 +98,8 @@ export function CachePage() {
 
   const columns = useMemo<ColumnDef<TargetInfo>[]>(
     () => [
-      {
-        id: 'target',
-        header: 'Target',
-        accessorFn: (row) => row.key,
-        cell: ({ row }) => (
-          <Link href={targetPath(row.original.key)} className="mono">
-            {row.original.key}
-          </Link>
-        ),
-      },
-      {
-        id: 'accountName',
-        header: 'Account name',
-        accessorFn: (row) => row.accountName ?? undefined,
-        sortUndefined: 'last',
-        cell: ({ row }) => <Truncated text={row.original.accountName ?? '—'} />,
-      },
+      targetLinkColumn((row) => row.key),
+      textColumn('accountName', 'Account name', (row) => row.accountName),
       {
         id: 'limits',
         header: 'Limits',
@@ -137,27 +120,9 @@ export function CachePage() {
           </span>
         ),
       },
-      {
-        id: 'quotas',
-        header: 'Quotas',
-        accessorFn: (row) => row.quotas,
-        cell: ({ row }) => formatNumber(row.original.quotas),
-        meta: { numeric: true },
-      },
-      {
-        id: 'usage',
-        header: 'Usage',
-        accessorFn: (row) => row.usageAt ?? undefined,
-        sortUndefined: 'last',
-        cell: ({ row }) => <Age at={row.original.usageAt} />,
-      },
-      {
-        id: 'usageValues',
-        header: 'Usage values',
-        accessorFn: (row) => row.usageValues,
-        cell: ({ row }) => formatNumber(row.original.usageValues),
-        meta: { numeric: true },
-      },
+      numberColumn('quotas', 'Quotas', (row) => row.quotas),
+      ageColumn('usage', 'Usage', (row) => row.usageAt),
+      numberColumn('usageValues', 'Usage values', (row) => row.usageValues),
       {
         id: 'usageSource',
         header: 'Usage source',
@@ -251,8 +216,7 @@ export function CachePage() {
         </p>
       )}
 
-      {state.status === 'loading' ? <Loading /> : null}
-      {state.status === 'error' ? <ErrorView error={state.error} onRetry={reload} /> : null}
+      <LoadingOrError state={state} onRetry={reload} />
       {state.status === 'ready' && rows.length === 0 ? (
         <Empty>
           <p>No target is configured.</p>

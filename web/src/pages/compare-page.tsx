@@ -4,10 +4,11 @@
  * runs whenever the URL names both sides, so a shared link shows the same comparison.
  */
 import { useCallback, useMemo, useState } from 'react';
-import { type CompareParams, type TargetInfo, getCompare, getTargets } from '../api';
+import { type CompareParams, getCompare, getTargets } from '../api';
 import { Checkbox } from '../components/checkbox';
 import { CompareResults } from '../components/compare-results';
-import { ErrorView, Loading } from '../components/status-views';
+import { FilterSelect } from '../components/filter-select';
+import { Empty, ErrorView, LoadingOrError } from '../components/status-views';
 import { targetLabel } from '../format';
 import { useApi } from '../hooks/use-api';
 import { useQueryParams } from '../hooks/use-query-params';
@@ -94,7 +95,10 @@ export function ComparePage() {
     });
   };
 
-  const targetList: TargetInfo[] = targets.state.status === 'ready' ? targets.state.data.targets : [];
+  const targetOptions =
+    targets.state.status === 'ready'
+      ? targets.state.data.targets.map((target) => ({ value: target.key, label: targetLabel(target) }))
+      : [];
 
   return (
     <div className="page">
@@ -118,18 +122,20 @@ export function ComparePage() {
           submit();
         }}
       >
-        <TargetSelect
+        <FilterSelect
           label="Source"
           value={draft.source}
-          targets={targetList}
+          options={targetOptions}
+          allLabel="Choose a target…"
           onChange={(value) => {
             setDraft((d) => ({ ...d, source: value }));
           }}
         />
-        <TargetSelect
+        <FilterSelect
           label="Destination"
           value={draft.destination}
-          targets={targetList}
+          options={targetOptions}
+          allLabel="Choose a target…"
           onChange={(value) => {
             setDraft((d) => ({ ...d, destination: value }));
           }}
@@ -167,16 +173,17 @@ export function ComparePage() {
       </form>
 
       {query === null ? (
-        <div className="state state-empty">
+        <Empty>
           <p>Choose a source and a destination, then Compare.</p>
-        </div>
-      ) : null}
-      {compare.state.status === 'loading' ? (
-        <Loading detail="Reading both targets; this can take tens of seconds when their data is not cached." />
-      ) : null}
-      {compare.state.status === 'error' ? (
-        <ErrorView error={compare.state.error} onRetry={compare.reload} />
-      ) : null}
+        </Empty>
+      ) : (
+        // Only once there is something to compare: with nothing asked, useApi reports loading.
+        <LoadingOrError
+          state={compare.state}
+          onRetry={compare.reload}
+          detail="Reading both targets; this can take tens of seconds when their data is not cached."
+        />
+      )}
       {compare.state.status === 'ready' && query !== null ? (
         <CompareResults
           // A new comparison starts a new selection.
@@ -191,35 +198,5 @@ export function ComparePage() {
         />
       ) : null}
     </div>
-  );
-}
-
-interface TargetSelectProps {
-  readonly label: string;
-  readonly value: string;
-  readonly targets: readonly TargetInfo[];
-  readonly onChange: (value: string) => void;
-}
-
-function TargetSelect({ label, value, targets, onChange }: TargetSelectProps) {
-  const listed = value === '' || targets.some((target) => target.key === value);
-  return (
-    <label className="field">
-      <span>{label}</span>
-      <select
-        value={value}
-        onChange={(event) => {
-          onChange(event.target.value);
-        }}
-      >
-        <option value="">Choose a target…</option>
-        {listed ? null : <option value={value}>{value}</option>}
-        {targets.map((target) => (
-          <option key={target.key} value={target.key}>
-            {targetLabel(target)}
-          </option>
-        ))}
-      </select>
-    </label>
   );
 }

@@ -8,11 +8,21 @@ import { Link } from 'wouter';
 import { type FleetFilters, type FleetResponse, type FleetTarget, type QuotaRowJson, getFleet } from '../api';
 import { Age } from '../components/age';
 import { DataTable } from '../components/data-table';
-import { FilterSelect } from '../components/filter-select';
-import { Empty, ErrorView, Loading } from '../components/status-views';
-import { Truncated } from '../components/truncated';
+import {
+  numberColumn,
+  quotaNameColumn,
+  serviceColumn,
+  targetLinkColumn,
+  textColumn,
+  usageColumn,
+  utilizationColumn,
+} from '../components/columns';
+import { FilterForm } from '../components/filter-form';
+import { FilterSelect, optionsOf } from '../components/filter-select';
+import { SearchField } from '../components/search-field';
+import { Empty, LoadingOrError } from '../components/status-views';
 import { UtilizationBar } from '../components/utilization-bar';
-import { formatDateTime, formatNumber } from '../format';
+import { formatDateTime, formatNumber, quotaKey } from '../format';
 import { useApi } from '../hooks/use-api';
 import { useDraft } from '../hooks/use-draft';
 import { useQueryParams } from '../hooks/use-query-params';
@@ -35,38 +45,11 @@ function dataAt(target: FleetTarget): string | null {
 }
 
 const targetColumns: ColumnDef<FleetTarget>[] = [
-  {
-    id: 'target',
-    header: 'Target',
-    accessorFn: (row) => row.key,
-    cell: ({ row }) => (
-      <Link href={targetPath(row.original.key)} className="mono">
-        {row.original.key}
-      </Link>
-    ),
-  },
-  {
-    id: 'accountName',
-    header: 'Account name',
-    accessorFn: (row) => row.accountName ?? undefined,
-    sortUndefined: 'last',
-    cell: ({ row }) => <Truncated text={row.original.accountName ?? '—'} />,
-  },
+  targetLinkColumn((row) => row.key),
+  textColumn('accountName', 'Account name', (row) => row.accountName),
   { id: 'region', header: 'Region', accessorFn: (row) => row.region },
-  {
-    id: 'quotas',
-    header: 'Quotas',
-    accessorFn: (row) => row.quotas,
-    cell: ({ row }) => formatNumber(row.original.quotas),
-    meta: { numeric: true },
-  },
-  {
-    id: 'withUsage',
-    header: 'With usage',
-    accessorFn: (row) => row.withUsage,
-    cell: ({ row }) => formatNumber(row.original.withUsage),
-    meta: { numeric: true },
-  },
+  numberColumn('quotas', 'Quotas', (row) => row.quotas),
+  numberColumn('withUsage', 'With usage', (row) => row.withUsage),
   {
     id: 'above',
     header: 'Above threshold',
@@ -91,7 +74,7 @@ const targetColumns: ColumnDef<FleetTarget>[] = [
           <Link
             href={targetPath(row.original.key, worst)}
             className="worst-name truncate"
-            title={`${worst.serviceCode}/${worst.quotaCode} ${worst.quotaName}: ${formatNumber(worst.usage)} of ${formatNumber(worst.limit)}`}
+            title={`${quotaKey(worst)} ${worst.quotaName}: ${formatNumber(worst.usage)} of ${formatNumber(worst.limit)}`}
           >
             {worst.quotaName}
           </Link>
@@ -118,22 +101,8 @@ const targetColumns: ColumnDef<FleetTarget>[] = [
 ];
 
 const quotaColumns: ColumnDef<QuotaRowJson>[] = [
-  {
-    id: 'target',
-    header: 'Target',
-    accessorFn: (row) => row.target,
-    cell: ({ row }) => (
-      <Link href={targetPath(row.original.target)} className="mono">
-        {row.original.target}
-      </Link>
-    ),
-  },
-  {
-    id: 'service',
-    header: 'Service',
-    accessorFn: (row) => row.serviceCode,
-    cell: ({ row }) => <span title={row.original.serviceName}>{row.original.serviceCode}</span>,
-  },
+  targetLinkColumn((row) => row.target),
+  serviceColumn(),
   {
     id: 'code',
     header: 'Code',
@@ -144,39 +113,10 @@ const quotaColumns: ColumnDef<QuotaRowJson>[] = [
       </Link>
     ),
   },
-  {
-    id: 'name',
-    header: 'Name',
-    accessorFn: (row) => row.quotaName,
-    cell: ({ row }) => <Truncated text={row.original.quotaName} />,
-    meta: { className: 'col-name' },
-  },
-  {
-    id: 'usage',
-    header: 'Usage',
-    accessorFn: (row) => row.usage ?? undefined,
-    sortUndefined: 'last',
-    cell: ({ row }) => (
-      <span title={row.original.usageResource ?? undefined}>{formatNumber(row.original.usage)}</span>
-    ),
-    meta: { numeric: true },
-  },
-  {
-    id: 'limit',
-    header: 'Limit',
-    accessorFn: (row) => row.limit ?? undefined,
-    sortUndefined: 'last',
-    cell: ({ row }) => formatNumber(row.original.limit),
-    meta: { numeric: true },
-  },
-  {
-    id: 'utilization',
-    header: 'Utilization',
-    accessorFn: (row) => row.utilization ?? undefined,
-    sortUndefined: 'last',
-    cell: ({ row }) => <UtilizationBar ratio={row.original.utilization} />,
-    meta: { className: 'col-utilization' },
-  },
+  quotaNameColumn(),
+  usageColumn((row) => row.usageResource ?? undefined),
+  numberColumn('limit', 'Limit', (row) => row.limit),
+  utilizationColumn(),
 ];
 
 export function FleetPage() {
@@ -222,14 +162,7 @@ export function FleetPage() {
         ) : null}
       </div>
 
-      <form
-        className="filters"
-        role="search"
-        aria-label="Fleet filters"
-        onSubmit={(event) => {
-          event.preventDefault();
-        }}
-      >
+      <FilterForm label="Fleet filters">
         <label className="field field-narrow">
           <span>Threshold (%)</span>
           <input
@@ -261,9 +194,7 @@ export function FleetPage() {
         <FilterSelect
           label="Region"
           value={region}
-          options={
-            state.status === 'ready' ? state.data.choices.regions.map((r) => ({ value: r, label: r })) : []
-          }
+          options={state.status === 'ready' ? optionsOf(state.data.choices.regions) : []}
           onChange={(value) => {
             setParams({ region: value });
           }}
@@ -271,24 +202,17 @@ export function FleetPage() {
         <FilterSelect
           label="Service"
           value={service}
-          options={
-            state.status === 'ready' ? state.data.choices.services.map((s) => ({ value: s, label: s })) : []
-          }
+          options={state.status === 'ready' ? optionsOf(state.data.choices.services) : []}
           onChange={(value) => {
             setParams({ service: value });
           }}
         />
-        <label className="field field-grow">
-          <span>Search quotas</span>
-          <input
-            type="search"
-            placeholder="Name or code, e.g. L-1216C47A"
-            value={search}
-            onChange={(event) => {
-              setSearch(event.target.value);
-            }}
-          />
-        </label>
+        <SearchField
+          label="Search quotas"
+          placeholder="Name or code, e.g. L-1216C47A"
+          value={search}
+          onChange={setSearch}
+        />
         {filtered ? (
           <button
             type="button"
@@ -305,10 +229,9 @@ export function FleetPage() {
             Updating…
           </span>
         ) : null}
-      </form>
+      </FilterForm>
 
-      {state.status === 'loading' ? <Loading /> : null}
-      {state.status === 'error' ? <ErrorView error={state.error} onRetry={reload} /> : null}
+      <LoadingOrError state={state} onRetry={reload} />
       {state.status === 'ready' ? <FleetTables data={state.data} /> : null}
     </div>
   );
@@ -346,11 +269,11 @@ function FleetTables({ data }: { data: FleetResponse }) {
           columns={quotaColumns}
           label={`Quotas at or above ${formatNumber(data.threshold)}% across the fleet`}
           testId="fleet-quotas"
-          rowKey={(row) => `${row.target}/${row.serviceCode}/${row.quotaCode}`}
+          rowKey={(row) => `${row.target}/${quotaKey(row)}`}
           rowProps={(row) => ({
             'data-testid': 'fleet-quota-row',
             'data-target': row.target,
-            'data-quota': `${row.serviceCode}/${row.quotaCode}`,
+            'data-quota': quotaKey(row),
           })}
           pageSize={25}
           empty={`No quota is at or above ${formatNumber(data.threshold)}% with these filters.`}

@@ -3,11 +3,11 @@
  * first, and read again every 15 s while one shown is still open. A row opens its trail.
  */
 import type { ColumnDef } from '@tanstack/react-table';
-import { type KeyboardEvent, useCallback, useEffect } from 'react';
+import { useCallback, useEffect } from 'react';
 import { type RequestRecordJson, getRequests } from '../api';
-import { Age } from '../components/age';
+import { ageColumn, quotaNameColumn, textColumn } from '../components/columns';
 import { DataTable } from '../components/data-table';
-import { FilterSelect } from '../components/filter-select';
+import { FilterSelect, optionsOf } from '../components/filter-select';
 import { RequestTrail } from '../components/request-trail';
 import {
   OPEN_STATUSES,
@@ -15,51 +15,41 @@ import {
   RequestStatusBadge,
   isRequestStatus,
 } from '../components/request-status-badge';
-import { Empty, ErrorView, Loading } from '../components/status-views';
+import { selectableRow } from '../components/selectable-row';
+import { Empty, LoadingOrError } from '../components/status-views';
 import { Truncated } from '../components/truncated';
-import { formatNumber } from '../format';
+import { formatNumber, quotaKey } from '../format';
 import { useApi } from '../hooks/use-api';
 import { useQueryParams } from '../hooks/use-query-params';
 import { useTitle } from '../hooks/use-title';
 
 const AUTO_REFRESH_MS = 15_000;
 
+/** An identifier, kept on one line. */
+function codeColumn(
+  id: string,
+  header: string,
+  text: (row: RequestRecordJson) => string,
+): ColumnDef<RequestRecordJson> {
+  return {
+    id,
+    header,
+    accessorFn: text,
+    cell: ({ row }) => <span className="mono nowrap">{text(row.original)}</span>,
+  };
+}
+
 const columns: ColumnDef<RequestRecordJson>[] = [
-  {
-    id: 'id',
-    header: 'ID',
-    accessorFn: (row) => row.id,
-    cell: ({ row }) => <span className="mono nowrap">{row.original.id}</span>,
-  },
+  codeColumn('id', 'ID', (row) => row.id),
   {
     id: 'status',
     header: 'Status',
     accessorFn: (row) => row.status,
     cell: ({ row }) => <RequestStatusBadge status={row.original.status} />,
   },
-  {
-    id: 'target',
-    header: 'Target',
-    accessorFn: (row) => row.target,
-    cell: ({ row }) => <span className="mono nowrap">{row.original.target}</span>,
-  },
-  {
-    id: 'quota',
-    header: 'Quota',
-    accessorFn: (row) => `${row.serviceCode}/${row.quotaCode}`,
-    cell: ({ row }) => (
-      <span className="mono nowrap">
-        {row.original.serviceCode}/{row.original.quotaCode}
-      </span>
-    ),
-  },
-  {
-    id: 'name',
-    header: 'Name',
-    accessorFn: (row) => row.quotaName,
-    cell: ({ row }) => <Truncated text={row.original.quotaName} />,
-    meta: { className: 'col-name-narrow' },
-  },
+  codeColumn('target', 'Target', (row) => row.target),
+  codeColumn('quota', 'Quota', quotaKey),
+  quotaNameColumn('col-name-narrow'),
   {
     id: 'values',
     header: 'From → to',
@@ -71,42 +61,17 @@ const columns: ColumnDef<RequestRecordJson>[] = [
     ),
     meta: { numeric: true },
   },
-  {
-    id: 'requestedBy',
-    header: 'Requested by',
-    accessorFn: (row) => row.requestedBy,
-    cell: ({ row }) => <Truncated text={row.original.requestedBy} />,
-    meta: { className: 'col-short' },
-  },
-  {
-    id: 'created',
-    header: 'Created',
-    accessorFn: (row) => row.createdAt,
-    cell: ({ row }) => <Age at={row.original.createdAt} />,
-  },
-  {
-    id: 'updated',
-    header: 'Updated',
-    accessorFn: (row) => row.updatedAt,
-    cell: ({ row }) => <Age at={row.original.updatedAt} />,
-  },
-  {
-    id: 'awsRequestId',
-    header: 'AWS request ID',
-    accessorFn: (row) => row.awsRequestId ?? undefined,
-    sortUndefined: 'last',
-    cell: ({ row }) => <Truncated text={row.original.awsRequestId ?? '—'} className="mono col-short" />,
-  },
-  {
-    id: 'caseId',
-    header: 'Case ID',
-    accessorFn: (row) => row.caseId ?? undefined,
-    sortUndefined: 'last',
-    cell: ({ row }) => <Truncated text={row.original.caseId ?? '—'} className="mono col-short" />,
-  },
+  textColumn('requestedBy', 'Requested by', (row) => row.requestedBy, { className: 'col-short' }),
+  ageColumn('created', 'Created', (row) => row.createdAt),
+  ageColumn('updated', 'Updated', (row) => row.updatedAt),
+  textColumn('awsRequestId', 'AWS request ID', (row) => row.awsRequestId, {
+    textClassName: 'mono col-short',
+  }),
+  textColumn('caseId', 'Case ID', (row) => row.caseId, { textClassName: 'mono col-short' }),
   {
     id: 'message',
     header: 'Message',
+    // Unlike textColumn's, no message sorts as an empty one: first, not last.
     accessorFn: (row) => row.message ?? '',
     cell: ({ row }) => <Truncated text={row.original.message ?? '—'} />,
     meta: { className: 'col-name-narrow' },
@@ -155,7 +120,7 @@ export function RequestsPage() {
         <FilterSelect
           label="Status"
           value={status}
-          options={REQUEST_STATUSES.map((s) => ({ value: s, label: s }))}
+          options={optionsOf(REQUEST_STATUSES)}
           onChange={(value) => {
             setParams({ status: value });
           }}
@@ -202,8 +167,7 @@ export function RequestsPage() {
         />
       )}
 
-      {state.status === 'loading' ? <Loading /> : null}
-      {state.status === 'error' ? <ErrorView error={state.error} onRetry={reload} /> : null}
+      <LoadingOrError state={state} onRetry={reload} />
       {state.status === 'ready' && state.data.requests.length === 0 ? (
         <Empty>
           <p>{status === '' ? 'No request has been filed yet.' : `No request is ${status}.`}</p>
@@ -221,19 +185,9 @@ export function RequestsPage() {
             'data-testid': 'request-row',
             'data-request-id': row.id,
             'data-status': row.status,
-            className: row.id === selected ? 'row-selectable row-selected' : 'row-selectable',
-            tabIndex: 0,
-            'aria-current': row.id === selected ? 'true' : undefined,
-            onClick: () => {
+            ...selectableRow(row.id === selected, () => {
               select(row.id);
-            },
-            onKeyDown: (event: KeyboardEvent<HTMLTableRowElement>) => {
-              if (event.target !== event.currentTarget) return;
-              if (event.key === 'Enter' || event.key === ' ') {
-                event.preventDefault();
-                select(row.id);
-              }
-            },
+            }),
           })}
           pageSize={50}
         />

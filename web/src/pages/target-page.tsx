@@ -4,28 +4,33 @@
  * filters and the selected quota live in the URL.
  */
 import type { ColumnDef } from '@tanstack/react-table';
-import { type KeyboardEvent, useCallback, useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import { Link } from 'wouter';
 import { type QuotaRowJson, type TargetInfo, getTargetQuotas } from '../api';
 import { Age } from '../components/age';
 import { Checkbox } from '../components/checkbox';
+import {
+  adjustableColumn,
+  numberColumn,
+  quotaNameColumn,
+  serviceColumn,
+  usageColumn,
+  utilizationColumn,
+} from '../components/columns';
 import { DataTable } from '../components/data-table';
-import { FilterSelect } from '../components/filter-select';
-import { Empty, ErrorView, Loading } from '../components/status-views';
-import { Truncated } from '../components/truncated';
+import { FilterForm } from '../components/filter-form';
+import { FilterSelect, optionsOf } from '../components/filter-select';
+import { SearchField } from '../components/search-field';
+import { selectableRow } from '../components/selectable-row';
+import { Empty, LoadingOrError } from '../components/status-views';
 import { UsageHistory } from '../components/usage-history';
-import { UtilizationBar } from '../components/utilization-bar';
-import { formatNumber } from '../format';
+import { formatNumber, quotaKey } from '../format';
 import { useApi } from '../hooks/use-api';
 import { useDraft } from '../hooks/use-draft';
 import { useQueryParams } from '../hooks/use-query-params';
 import { useTitle } from '../hooks/use-title';
 
 const PAGE_SIZE = 50;
-
-function quotaKey(row: { serviceCode: string; quotaCode: string }): string {
-  return `${row.serviceCode}/${row.quotaCode}`;
-}
 
 /** A path parameter as typed; a link from elsewhere may have escaped the `:`. */
 function decodeParam(text: string): string {
@@ -38,12 +43,7 @@ function decodeParam(text: string): string {
 
 function columns(onSelect: (row: QuotaRowJson) => void): ColumnDef<QuotaRowJson>[] {
   return [
-    {
-      id: 'service',
-      header: 'Service',
-      accessorFn: (row) => row.serviceCode,
-      cell: ({ row }) => <span title={row.original.serviceName}>{row.original.serviceCode}</span>,
-    },
+    serviceColumn(),
     {
       id: 'code',
       header: 'Code',
@@ -64,13 +64,7 @@ function columns(onSelect: (row: QuotaRowJson) => void): ColumnDef<QuotaRowJson>
         </button>
       ),
     },
-    {
-      id: 'name',
-      header: 'Name',
-      accessorFn: (row) => row.quotaName,
-      cell: ({ row }) => <Truncated text={row.original.quotaName} />,
-      meta: { className: 'col-name' },
-    },
+    quotaNameColumn(),
     {
       id: 'limit',
       header: 'Limit',
@@ -84,46 +78,14 @@ function columns(onSelect: (row: QuotaRowJson) => void): ColumnDef<QuotaRowJson>
       ),
       meta: { numeric: true },
     },
-    {
-      id: 'default',
-      header: 'Default',
-      accessorFn: (row) => row.defaultValue ?? undefined,
-      sortUndefined: 'last',
-      cell: ({ row }) => formatNumber(row.original.defaultValue),
-      meta: { numeric: true },
-    },
-    {
-      id: 'usage',
-      header: 'Usage',
-      accessorFn: (row) => row.usage ?? undefined,
-      sortUndefined: 'last',
-      cell: ({ row }) => (
-        <span
-          title={
-            row.original.usage === null
-              ? 'no usage value'
-              : `from ${row.original.usageSource ?? 'unknown'}${row.original.usageResource === null ? '' : ` (${row.original.usageResource})`}`
-          }
-        >
-          {formatNumber(row.original.usage)}
-        </span>
-      ),
-      meta: { numeric: true },
-    },
-    {
-      id: 'utilization',
-      header: 'Utilization',
-      accessorFn: (row) => row.utilization ?? undefined,
-      sortUndefined: 'last',
-      cell: ({ row }) => <UtilizationBar ratio={row.original.utilization} />,
-      meta: { className: 'col-utilization' },
-    },
-    {
-      id: 'adjustable',
-      header: 'Adjustable',
-      accessorFn: (row) => (row.adjustable ? 1 : 0),
-      cell: ({ row }) => (row.original.adjustable ? 'yes' : <span className="muted">no</span>),
-    },
+    numberColumn('default', 'Default', (row) => row.defaultValue),
+    usageColumn((row) =>
+      row.usage === null
+        ? 'no usage value'
+        : `from ${row.usageSource ?? 'unknown'}${row.usageResource === null ? '' : ` (${row.usageResource})`}`,
+    ),
+    utilizationColumn(),
+    adjustableColumn(),
   ];
 }
 
@@ -192,8 +154,7 @@ export function TargetPage({ targetKey }: { targetKey: string }) {
         </div>
       )}
 
-      {state.status === 'loading' ? <Loading /> : null}
-      {state.status === 'error' ? <ErrorView error={state.error} onRetry={reload} /> : null}
+      <LoadingOrError state={state} onRetry={reload} />
       {state.status === 'ready' && state.data.quotas.length === 0 ? (
         <Empty>
           <p>Nothing is stored for this target yet.</p>
@@ -224,29 +185,17 @@ export function TargetPage({ targetKey }: { targetKey: string }) {
           <h2 id="quotas-heading" className="visually-hidden">
             Quotas
           </h2>
-          <form
-            className="filters"
-            role="search"
-            aria-label="Quota filters"
-            onSubmit={(event) => {
-              event.preventDefault();
-            }}
-          >
-            <label className="field field-grow">
-              <span>Search quotas</span>
-              <input
-                type="search"
-                placeholder="Name or code"
-                value={search}
-                onChange={(event) => {
-                  setSearch(event.target.value);
-                }}
-              />
-            </label>
+          <FilterForm label="Quota filters">
+            <SearchField
+              label="Search quotas"
+              placeholder="Name or code"
+              value={search}
+              onChange={setSearch}
+            />
             <FilterSelect
               label="Service"
               value={service}
-              options={services.map((s) => ({ value: s, label: s }))}
+              options={optionsOf(services)}
               onChange={(value) => {
                 setParams({ service: value });
               }}
@@ -272,7 +221,7 @@ export function TargetPage({ targetKey }: { targetKey: string }) {
                 setParams({ changed: on ? '1' : null });
               }}
             />
-          </form>
+          </FilterForm>
           <DataTable
             data={rows}
             columns={quotaColumns}
@@ -282,19 +231,9 @@ export function TargetPage({ targetKey }: { targetKey: string }) {
             rowProps={(row) => ({
               'data-testid': 'quota-row',
               'data-quota': quotaKey(row),
-              className: quotaKey(row) === selected ? 'row-selectable row-selected' : 'row-selectable',
-              tabIndex: 0,
-              'aria-current': quotaKey(row) === selected ? 'true' : undefined,
-              onClick: () => {
+              ...selectableRow(quotaKey(row) === selected, () => {
                 select(row);
-              },
-              onKeyDown: (event: KeyboardEvent<HTMLTableRowElement>) => {
-                if (event.target !== event.currentTarget) return;
-                if (event.key === 'Enter' || event.key === ' ') {
-                  event.preventDefault();
-                  select(row);
-                }
-              },
+              }),
             })}
             pageSize={PAGE_SIZE}
             empty="No quota matches these filters."
