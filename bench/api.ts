@@ -19,7 +19,7 @@ import { openContext } from '../src/app/context.js';
 import { createMetrics } from '../src/metrics/exporter.js';
 import { createApp } from '../src/server/app.js';
 import { createSecurity, NO_AUTH } from '../src/server/security.js';
-import { fillMetricsScenario, type MetricsBenchOptions } from './metrics.js';
+import { fillMetricsScenario, median, type MetricsBenchOptions } from './metrics.js';
 
 export const DEFAULT_API_BENCH: MetricsBenchOptions = {
   accounts: 100,
@@ -28,12 +28,6 @@ export const DEFAULT_API_BENCH: MetricsBenchOptions = {
   usagePerTarget: 300,
   rounds: 7,
 };
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
 
 export async function benchApi(
   options: MetricsBenchOptions = DEFAULT_API_BENCH,

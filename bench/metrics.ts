@@ -156,7 +156,8 @@ async function promClientScrape(store: Store): Promise<string> {
   return registry.metrics();
 }
 
-function median(values: readonly number[]): number {
+/** The median of a round's timings. */
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
