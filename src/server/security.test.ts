@@ -271,6 +271,27 @@ describe('with a token', () => {
     expect((await hono.request('/api/v1/session', { headers: { cookie: session } })).status).toBe(401);
   });
 
+  it('signs out: the session is forgotten, and signing out needs the CSRF token too', async () => {
+    const signIn = await hono.request('/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: TOKEN }).toString(),
+    });
+    const session = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    expect((await hono.request('/logout', { method: 'POST', headers: { cookie: session } })).status).toBe(
+      403,
+    );
+    const csrf = await csrfOf(hono, { cookie: session });
+    const out = await hono.request('/logout', {
+      method: 'POST',
+      headers: { cookie: session, 'x-csrf-token': csrf },
+    });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('location')).toBe('/login');
+    expect(out.headers.get('set-cookie')).toMatch(/^headroom_session=; Max-Age=0; Path=\//);
+    expect((await hono.request('/api/v1/session', { headers: { cookie: session } })).status).toBe(401);
+  });
+
   it('never sends a browser elsewhere after signing in', async () => {
     for (const next of ['//evil.example/', 'https://evil.example/', '/\\evil.example']) {
       const response = await hono.request('/login', {
