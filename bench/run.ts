@@ -35,16 +35,10 @@ import {
 import { type Sandbox, startSandbox } from '../src/sandbox/index.js';
 import { benchApi } from './api.js';
 import { benchCollect } from './collect.js';
-import { benchMetrics } from './metrics.js';
+import { benchMetrics, median } from './metrics.js';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
 
 async function time(run: () => Promise<unknown>): Promise<number> {
   const start = performance.now();

@@ -59,7 +59,6 @@ function byUtilization(a: QuotaRow, b: QuotaRow): number {
 export async function fleetOverview(ctx: Context, query: OverviewQuery): Promise<Overview> {
   const configured = await ctx.targets();
   const stored = new Map((await ctx.store.latestSnapshots()).map((s) => [targetKey(s.target), s]));
-  const search = query.search?.trim().toLowerCase() ?? '';
   const accountWanted = (t: SweepTarget) =>
     query.account === undefined ||
     query.account === '' ||
@@ -81,12 +80,8 @@ export async function fleetOverview(ctx: Context, query: OverviewQuery): Promise
           adjustable: false,
           changed: false,
           abovePercent: undefined,
-        }).filter(
-          (r) =>
-            search === '' ||
-            r.quotaName.toLowerCase().includes(search) ||
-            r.quotaCode.toLowerCase().includes(search),
-        )
+          search: query.search,
+        })
       : [];
     let worst: QuotaRow | null = null;
     let withUsage = 0;

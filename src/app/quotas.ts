@@ -110,6 +110,8 @@ export interface QuotaQuery {
   readonly changed: boolean;
   /** Only quotas at or above this utilization, in percent. */
   readonly abovePercent: number | undefined;
+  /** Only quotas whose name or code holds this text, case-insensitive. */
+  readonly search?: string | undefined;
   readonly sort: QuotaSort;
 }
 
@@ -132,15 +134,6 @@ function compareRows(sort: QuotaSort): (a: QuotaRow, b: QuotaRow) => number {
   }
 }
 
-/** Only the rows a query keeps (every row when the query is empty). */
-export const ALL_QUOTAS: QuotaQuery = {
-  services: [],
-  adjustable: false,
-  changed: false,
-  abovePercent: undefined,
-  sort: 'service',
-};
-
 /**
  * The quotas of one target's snapshots as rows, with usage, filtered by the query (unsorted).
  * A quota that applies per resource shows its busiest resource.
@@ -162,9 +155,16 @@ export function rowsOfSnapshots(
       samples.set(quotaKey(sample), sample);
     }
   }
+  const search = query.search?.trim().toLowerCase() ?? '';
   const rows: QuotaRow[] = [];
   for (const q of limits.quotas) {
     if (query.services.length > 0 && !query.services.includes(q.serviceCode)) continue;
+    if (
+      search !== '' &&
+      !q.quotaName.toLowerCase().includes(search) &&
+      !q.quotaCode.toLowerCase().includes(search)
+    )
+      continue;
     if (query.adjustable && !q.adjustable) continue;
     if (query.changed && (q.source !== 'applied' || q.value === q.defaultValue)) continue;
     const sample = samples.get(quotaKey(q));

@@ -89,7 +89,7 @@ export function createApp(deps: AppDeps): Hono<ServerEnv> {
             field: 'body',
           },
         },
-        error.status === 400 ? 400 : (error.status as ContentfulStatusCode),
+        error.status,
       );
     }
     if (error instanceof HeadroomError) {

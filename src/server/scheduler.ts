@@ -186,27 +186,36 @@ export class Scheduler {
     targets: readonly SweepTarget[],
     sweep: (targets: readonly SweepTarget[]) => Promise<SweepResult>,
   ): Promise<SweepResult | 'busy'> {
-    const keys = targets.map((t) => targetKey(t.target));
-    if (keys.some((key) => this.#busy.has(key))) return 'busy';
-    for (const key of keys) this.#busy.add(key);
-    this.#sweeps += 1;
-    const work = (async () => {
-      try {
-        const result = await sweep(targets);
-        for (const target of result.targets) {
-          await this.#options.store.saveCollectorOutcomes(target.target, target.collectors);
-        }
-        return result;
-      } finally {
-        this.#sweeps -= 1;
-        for (const key of keys) this.#busy.delete(key);
-      }
-    })();
+    if (targets.some((t) => this.#busy.has(targetKey(t.target)))) return 'busy';
+    const work = this.#holding(targets, sweep);
     this.#running.add(work);
     try {
       return await work;
     } finally {
       this.#running.delete(work);
+    }
+  }
+
+  /**
+   * Holds the targets (no other sweep takes them) while `sweep` reads them, and records each
+   * target's collector outcomes; the caller checked they were free.
+   */
+  async #holding(
+    targets: readonly SweepTarget[],
+    sweep: (targets: readonly SweepTarget[]) => Promise<SweepResult>,
+  ): Promise<SweepResult> {
+    const keys = targets.map((t) => targetKey(t.target));
+    for (const key of keys) this.#busy.add(key);
+    this.#sweeps += 1;
+    try {
+      const result = await sweep(targets);
+      for (const target of result.targets) {
+        await this.#options.store.saveCollectorOutcomes(target.target, target.collectors);
+      }
+      return result;
+    } finally {
+      this.#sweeps -= 1;
+      for (const key of keys) this.#busy.delete(key);
     }
   }
 
@@ -262,20 +271,14 @@ export class Scheduler {
   }
 
   async #sweep(job: SweepJob): Promise<void> {
-    const { store, logger } = this.#options;
+    const { logger } = this.#options;
     const free = this.#targets.filter((t) => !this.#busy.has(targetKey(t.target)));
     const skipped = this.#targets.length - free.length;
     if (skipped > 0)
       logger.info({ job, skipped }, `${job}: ${skipped} targets are being swept already; skipped`);
     if (free.length === 0) return;
-    const keys = free.map((t) => targetKey(t.target));
-    for (const key of keys) this.#busy.add(key);
-    this.#sweeps += 1;
     try {
-      const result = await this.#options.sweep(free, job);
-      for (const target of result.targets) {
-        await store.saveCollectorOutcomes(target.target, target.collectors);
-      }
+      const result = await this.#holding(free, (held) => this.#options.sweep(held, job));
       this.#lastSweep = this.#now();
       logger.info(
         { job, targets: result.targets.length, complete: result.complete },
@@ -283,9 +286,6 @@ export class Scheduler {
       );
     } catch (error) {
       logger.error({ err: error, job }, `${job} sweep failed`);
-    } finally {
-      this.#sweeps -= 1;
-      for (const key of keys) this.#busy.delete(key);
     }
   }
 }

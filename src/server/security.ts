@@ -177,7 +177,8 @@ function fromThisSite(c: Context): boolean {
   const site = c.req.header('sec-fetch-site');
   if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
   const origin = c.req.header('origin');
-  if (origin === undefined || origin === 'null') return origin === undefined;
+  if (origin === undefined) return true;
+  if (origin === 'null') return false;
   try {
     return new URL(origin).host === c.req.header('host');
   } catch {
@@ -237,20 +238,19 @@ export function createSecurity(options: SecurityOptions): Security {
       const next = encodeURIComponent(c.req.path + (new URL(c.req.url).search || ''));
       return c.redirect(`/login?next=${next}`, 303);
     }
+    // Kept on the answer the error boundary gives.
     c.header('WWW-Authenticate', challenge);
-    return c.json(
-      {
-        error: {
-          code: 'HR_API_UNAUTHENTICATED',
-          message: 'authorization is missing or wrong: this server needs a token or a user name and password',
-          hint:
-            auth.token === undefined
-              ? 'send the user name and password (basic authentication)'
-              : 'send Authorization: Bearer <token>, or sign in at /login',
-          field: 'authorization',
-        },
-      },
+    throw new ApiError(
+      'HR_API_UNAUTHENTICATED',
       401,
+      'authorization is missing or wrong: this server needs a token or a user name and password',
+      {
+        field: 'authorization',
+        hint:
+          auth.token === undefined
+            ? 'send the user name and password (basic authentication)'
+            : 'send Authorization: Bearer <token>, or sign in at /login',
+      },
     );
   }
 

@@ -1,11 +1,17 @@
 /**
- * `headroom serve` in the test's own process, on a free loopback port: the same function the CLI
- * runs (src/cli/commands/serve.ts), with the scheduler, the API and the real listener. Resolves
- * once it listens (and, with `once`, once its one sweep is done).
+ * `headroom serve` for the tests, on a free loopback port, once its one sweep is done
+ * (`--once`): in the test's own process (`startServe`, the same function the CLI runs, with the
+ * scheduler, the API and the real listener), or as a child process, as an operator runs it
+ * (`startServeProcess`).
  */
 import { Writable } from 'node:stream';
 import type { Context } from '../../src/app/context.js';
 import { serve } from '../../src/cli/commands/serve.js';
+import { headroomCommand, headroomEnv, keysOf } from './aws-cli.js';
+import { startProcess, type StartedProcess, until } from './processes.js';
+
+/** serve's banner, with the URL it listens on. */
+const SERVING = /serving the dashboard at (http:\/\/\S+?)\//;
 
 export interface RunningServe {
   /** `http://127.0.0.1:PORT` */
@@ -18,7 +24,7 @@ export interface RunningServe {
 
 export async function startServe(
   ctx: Context,
-  options: { once?: boolean; env?: NodeJS.ProcessEnv; host?: string } = {},
+  options: { env?: NodeJS.ProcessEnv } = {},
 ): Promise<RunningServe> {
   let text = '';
   let seen: (() => void) | undefined;
@@ -33,21 +39,16 @@ export async function startServe(
   const until = new Promise<void>((resolve) => {
     release = resolve;
   });
-  const running = serve(
-    ctx,
-    { port: 0, once: options.once ?? true, ...(options.host === undefined ? {} : { host: options.host }) },
-    { until, stderr, env: options.env ?? {} },
-  );
-  const ready = options.once === false ? /serving the dashboard at (http:\/\/\S+?)\// : /one sweep done/;
+  const running = serve(ctx, { port: 0, once: true }, { until, stderr, env: options.env ?? {} });
   await new Promise<void>((resolve, reject) => {
     const check = () => {
-      if (ready.test(text)) resolve();
+      if (text.includes('one sweep done')) resolve();
     };
     seen = check;
     running.catch(reject);
     check();
   });
-  const url = /serving the dashboard at (http:\/\/\S+?)\//.exec(text)?.[1];
+  const url = SERVING.exec(text)?.[1];
   if (url === undefined) throw new Error(`serve did not say where it listens:\n${text}`);
   return {
     url,
@@ -57,4 +58,27 @@ export async function startServe(
       await running;
     },
   };
+}
+
+/**
+ * `headroom --config FILE serve --port 0 --once` as a child process with the account's keys (and
+ * nothing of the test's environment); resolves with its URL once its sweep is done.
+ */
+export async function startServeProcess(
+  configFile: string,
+  account: { accessKeyId: string; secretAccessKey: string },
+  timeoutMs: number,
+): Promise<{ url: string; process: StartedProcess }> {
+  const command = headroomCommand(['--config', configFile, 'serve', '--port', '0', '--once']);
+  const started = startProcess(command.file, command.args, headroomEnv(keysOf(account)));
+  const url = await until(
+    'headroom serve listening and its sweep done',
+    timeoutMs,
+    () => {
+      const { text } = started.output;
+      return Promise.resolve(text.includes('one sweep done') ? SERVING.exec(text)?.[1] : undefined);
+    },
+    () => started.output.text,
+  );
+  return { url, process: started };
 }

@@ -13,16 +13,10 @@ import { type Browser, chromium, type Locator, type Page } from 'playwright-core
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompareResponse } from '../../src/server/api/schemas.js';
 import { type AccountInfo, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import {
-  headroomCommand,
-  headroomEnv,
-  keysOf,
-  REPO_ROOT,
-  runHeadroom,
-  runProgram,
-} from '../helpers/aws-cli.js';
-import { startProcess, stopProcesses, until } from '../helpers/processes.js';
+import { keysOf, REPO_ROOT, runHeadroom, runProgram } from '../helpers/aws-cli.js';
+import { stopProcesses } from '../helpers/processes.js';
 import { approvableQuotas, sandboxAccounts, sandboxConfig } from '../helpers/sandbox.js';
+import { startServeProcess } from '../helpers/serve.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const missing = !existsSync(CHROMIUM);
@@ -94,19 +88,7 @@ beforeAll(async () => {
       extra: [`home: ${dir}`, 'log:', '  level: warn'],
     }),
   );
-  const command = headroomCommand(['--config', configFile, 'serve', '--port', '0', '--once']);
-  const serve = startProcess(command.file, command.args, headroomEnv(keysOf(management)));
-  url = await until(
-    'headroom serve listening and its sweep done',
-    90_000,
-    () => {
-      const found = /serving the dashboard at (http:\/\/127\.0\.0\.1:\d+)\//.exec(serve.output.text)?.[1];
-      return Promise.resolve(
-        found !== undefined && serve.output.text.includes('one sweep done') ? found : undefined,
-      );
-    },
-    () => serve.output.text,
-  );
+  ({ url } = await startServeProcess(configFile, management, 90_000));
 
   mkdirSync(SCREENSHOTS, { recursive: true });
   browser = await chromium.launch({

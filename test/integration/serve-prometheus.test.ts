@@ -5,15 +5,15 @@
  * when /usr/bin/prometheus is not installed (Debian package prometheus).
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { openSqliteStore } from '../../src/storage/sqlite/index.js';
-import { headroomCommand, headroomEnv, keysOf } from '../helpers/aws-cli.js';
+import { freePort } from '../helpers/databases.js';
 import { startProcess as start, stopProcesses, until } from '../helpers/processes.js';
 import { sandboxAccounts, sandboxConfig } from '../helpers/sandbox.js';
+import { startServeProcess } from '../helpers/serve.js';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 const QUOTA = 'L-1216C47A';
@@ -22,20 +22,6 @@ if (missing) console.warn(`skipped: ${PROMETHEUS} is not installed (Debian packa
 
 let sandbox: Sandbox;
 let dir: string;
-
-/** A free loopback port (Prometheus cannot be told to pick one and say which). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) =>
-    server.close(() => {
-      resolve();
-    }),
-  );
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 beforeAll(async () => {
   if (missing) return;
@@ -66,21 +52,7 @@ describe.skipIf(missing)('Prometheus scraping headroom serve', () => {
           extra: [`home: ${dir}`, 'log:', '  level: warn'],
         }),
       );
-      const command = headroomCommand(['--config', configFile, 'serve', '--port', '0', '--once']);
-      const headroom = start(command.file, command.args, headroomEnv(keysOf(management)));
-      const metricsUrl = await until(
-        'headroom serve listening and its sweep done',
-        60_000,
-        () => {
-          const url = /serving the dashboard at (http:\/\/127\.0\.0\.1:\d+)\//.exec(
-            headroom.output.text,
-          )?.[1];
-          return Promise.resolve(
-            url !== undefined && headroom.output.text.includes('one sweep done') ? url : undefined,
-          );
-        },
-        () => headroom.output.text,
-      );
+      const { url: metricsUrl } = await startServeProcess(configFile, management, 60_000);
       const target = metricsUrl.replace('http://', '');
 
       const port = await freePort();

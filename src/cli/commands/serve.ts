@@ -11,6 +11,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { Context } from '../../app/context.js';
 import { sweepTargets } from '../../app/quotas.js';
 import { loadConfig } from '../../config/load.js';
+import type { SweepTarget } from '../../collect/sweep.js';
 import { problemAsCollectError } from '../../domain/inventory.js';
 import { renderDashboard } from '../../metrics/dashboard.js';
 import { createMetrics } from '../../metrics/exporter.js';
@@ -78,6 +79,12 @@ export async function serve(
     limits: settings.schedule.limitsMs,
     usage: settings.schedule.usageMs,
   };
+  // Serve sweeps some targets at a time (a job skips the busy ones, a refresh reads one): each
+  // account's global quotas stay home, chosen among every target the accounts job found.
+  const sweepSome = (
+    targets: readonly SweepTarget[],
+    options: Omit<Parameters<typeof sweepTargets>[2], 'homesAmong'>,
+  ) => sweepTargets(ctx, targets, { ...options, homesAmong: scheduler.targets });
   const scheduler: Scheduler = new Scheduler({
     store: ctx.store,
     logger: ctx.logger,
@@ -89,13 +96,7 @@ export async function serve(
         problems: found.problems.map(problemAsCollectError),
       };
     },
-    // A job sweeps the targets no other sweep holds: global homes are chosen among them all.
-    sweep: (targets, job) =>
-      sweepTargets(ctx, targets, {
-        refresh: false,
-        homesAmong: scheduler.targets,
-        ...jobTtls(job, intervals),
-      }),
+    sweep: (targets, job) => sweepSome(targets, { refresh: false, ...jobTtls(job, intervals) }),
     intervals,
     jitter: settings.jitter,
   });
@@ -109,10 +110,7 @@ export async function serve(
       ctx,
       security,
       version: HEADROOM_VERSION,
-      refreshTargets: (targets) =>
-        scheduler.sweepNow(targets, async (held) =>
-          sweepTargets(ctx, held, { refresh: true, homesAmong: await ctx.targets() }),
-        ),
+      refreshTargets: (targets) => scheduler.sweepNow(targets, (held) => sweepSome(held, { refresh: true })),
     },
     ...(options.assetsDir === undefined ? {} : { assetsDir: options.assetsDir }),
   });

@@ -99,8 +99,10 @@ function planOf(sent: unknown): Plan {
     return parsePlan(JSON.stringify(sent), 'plan');
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
+    // parsePlan names the field after the file (`plan: items[0].desiredValue …`).
+    const where = /^plan: ([\w.[\]]+)/.exec(error.message)?.[1];
     throw new ApiError(error.code as `HR_${string}`, 400, error.message, {
-      field: /^plan: ([\w.[\]]+)/.exec(error.message)?.[1]?.replace(/^/, 'plan.') ?? 'plan',
+      field: where === undefined ? 'plan' : `plan.${where}`,
       ...(error.hint === undefined ? {} : { hint: error.hint }),
     });
   }

@@ -61,12 +61,7 @@ export function apiApp(): OpenAPIHono<ServerEnv> {
       const given = valueAt(sent, path);
       const message = (issue?.message ?? 'is not valid').replace(/^Invalid input: /, '');
       const missing = given === undefined && path.length > 0;
-      throw invalidField(
-        field,
-        missing
-          ? `is required (${message.replace(/^expected /, 'expected ')})`
-          : `${message} (got ${show(given)})`,
-      );
+      throw invalidField(field, missing ? `is required (${message})` : `${message} (got ${show(given)})`);
     },
   });
 }

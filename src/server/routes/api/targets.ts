@@ -137,25 +137,18 @@ export function targetRoutes(deps: ApiDeps) {
       const { target: spec } = c.req.valid('param');
       const query = c.req.valid('query');
       const target = await configuredTarget(ctx, spec, 'target');
-      const search = query.q?.trim().toLowerCase() ?? '';
       const { rows } = await quotaRows(ctx, [target], {
         services: query.service ?? [],
         adjustable: query.adjustable ?? false,
         changed: query.changed ?? false,
         abovePercent: query.above,
+        search: query.q,
         sort: 'service',
       });
       return c.json(
         {
           target: targetInfo(target, await cacheOf(ctx, target.target)),
-          quotas: rows
-            .filter(
-              (r) =>
-                search === '' ||
-                r.quotaName.toLowerCase().includes(search) ||
-                r.quotaCode.toLowerCase().includes(search),
-            )
-            .map(quotaRowJson),
+          quotas: rows.map(quotaRowJson),
         },
         200,
       );
