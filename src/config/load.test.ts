@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BUILT_IN_PRICES } from './engine-schema.js';
 import { ConfigError } from '../domain/errors.js';
 import { loadConfig, parseConfig } from './load.js';
 import type { Config } from './schema.js';
@@ -86,6 +87,34 @@ function defaults(): Config {
       },
     },
     log: { level: 'info', fileLevel: 'debug', retentionDays: 14 },
+    ...engineDefaults(),
+  };
+}
+
+/** The policy engine's part of a config with no rules, channels or prices of its own. */
+function engineDefaults(): Pick<Config, 'include' | 'engine' | 'prices' | 'notifications'> {
+  return {
+    include: [],
+    engine: {
+      defaults: {
+        level: 'monitor_only',
+        thresholds: { warning: 80, critical: 90, emergency: 95 },
+        multiplier: 2,
+        buffer: 25,
+        maxValue: null,
+        approvalRequired: false,
+        costThreshold: null,
+        businessHours: null,
+        cooldownMs: 24 * 3_600_000,
+        notify: [],
+        mute: false,
+      },
+      rules: [],
+      supportCasesPerHour: 3,
+      approvalTtlMs: 72 * 3_600_000,
+    },
+    prices: { ...BUILT_IN_PRICES },
+    notifications: { channels: {}, attempts: 5, timeoutMs: 10_000 },
   };
 }
 
@@ -205,6 +234,7 @@ describe('a full file', () => {
         },
       },
       log: { level: 'warn', fileLevel: 'trace', retentionDays: 30 },
+      ...engineDefaults(),
     } satisfies Config);
   });
 });

@@ -4,11 +4,12 @@
  * environment variable, the dotted field path, what is wrong, and the fix.
  * See docs/configuration.md.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, stringify, type Document } from 'yaml';
 import { ConfigError } from '../domain/errors.js';
+import { globPattern } from '../domain/rule.js';
 import { CONFIG_FILE_VARIABLE, readEnvOverrides, type EnvValue } from './env.js';
 import { infoOf, schemaAt } from './fields.js';
 import { dotted, explainIssue, type Problem, type Segment } from './issues.js';
@@ -61,8 +62,23 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     document = readYaml(await readConfigText(found, shown), shown);
   }
   const overrides = readEnvOverrides(env);
-  const data = applyOverrides(document?.data ?? {}, overrides);
-  const config = validate(data, { document, overrides, label: 'config' });
+  const included =
+    document === undefined || found === undefined
+      ? { data: document?.data ?? {}, rules: [] }
+      : await includeRules(document, dirname(found.path), cwd, userHome);
+  const data = applyOverrides(included.data, overrides);
+  const validated = validate(data, { document, overrides, label: 'config', included: included.rules });
+  const config = {
+    ...validated,
+    include: [],
+    engine: {
+      ...validated.engine,
+      rules: validated.engine.rules.map((rule, index) => ({
+        ...rule,
+        file: included.rules[index]?.source.shown ?? document?.shown ?? 'config',
+      })),
+    },
+  };
 
   const homeFromFile =
     document !== undefined &&
@@ -240,6 +256,90 @@ function readYaml(text: string, shown: string): YamlSource {
   return { shown, data: data ?? {}, document, lines };
 }
 
+/** A rule read from an included file: the file and its place there. */
+interface IncludedRule {
+  readonly source: YamlSource;
+  readonly index: number;
+}
+
+/** The files one `include` entry names: a path, or a glob (`*`, `?`) in its last part. */
+async function expandInclude(pattern: string, base: string): Promise<string[]> {
+  const path = resolve(base, pattern);
+  const name = basename(path);
+  if (!name.includes('*') && !name.includes('?')) return (await isFile(path)) ? [path] : [];
+  const dir = dirname(path);
+  const glob = globPattern(name);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const files: string[] = [];
+  for (const entry of names.sort()) {
+    if (glob.test(entry) && (await isFile(join(dir, entry)))) files.push(join(dir, entry));
+  }
+  return files;
+}
+
+/**
+ * The config's data with the rules of the files `include` names appended to `rules` (in the
+ * order the entries and then the file names sort), and where each added rule came from. An
+ * included file holds `rules:` and nothing else.
+ */
+async function includeRules(
+  document: YamlSource,
+  base: string,
+  cwd: string,
+  userHome: string,
+): Promise<{ data: unknown; rules: (IncludedRule | undefined)[] }> {
+  const data = document.data;
+  if (!isRecord(data) || !Array.isArray(data.include) || data.include.length === 0) {
+    return { data, rules: [] };
+  }
+  const own: unknown[] | undefined = Array.isArray(data.rules)
+    ? (data.rules as unknown[])
+    : data.rules === undefined
+      ? []
+      : undefined;
+  if (own === undefined) return { data, rules: [] }; // `rules` is not a list: validation says so
+  const rules: unknown[] = [...own];
+  const origins: (IncludedRule | undefined)[] = own.map(() => undefined);
+  for (const [entry, pattern] of data.include.entries()) {
+    if (typeof pattern !== 'string' || pattern === '') continue; // validation says so
+    const files = await expandInclude(pattern, base);
+    if (files.length === 0) {
+      throw new ConfigError(
+        'HR_CONFIG_NOT_FOUND',
+        `${document.shown}: include.${entry} (${pattern}) matches no file`,
+        {
+          hint: `paths are relative to ${displayPath(base, cwd, userHome) || '.'}; fix the path or remove the entry`,
+        },
+      );
+    }
+    for (const file of files) {
+      const shown = displayPath(file, cwd, userHome);
+      const source = readYaml(await readConfigText({ path: file, origin: 'path' }, shown), shown);
+      const content = source.data;
+      const keys = isRecord(content) ? Object.keys(content) : [];
+      const list = isRecord(content) ? content.rules : undefined;
+      const stray = keys.find((key) => key !== 'rules');
+      if (!Array.isArray(list) || stray !== undefined) {
+        const position = stray === undefined ? undefined : locate(source, [stray], true);
+        throw new ConfigError(
+          'HR_CONFIG_INVALID',
+          stray === undefined
+            ? `${shown}: an included file must hold a list under rules:`
+            : `${shown}${position ? `:${position.line}:${position.col}` : ''}: ${stray} is not allowed in an included file`,
+          {
+            hint: 'an included file holds only rules: (a list of rules); other settings belong in headroom.yaml',
+          },
+        );
+      }
+      list.forEach((rule, index) => {
+        rules.push(rule);
+        origins.push({ source, index });
+      });
+    }
+  }
+  return { data: { ...data, rules }, rules: origins };
+}
+
 /** Where the field at `path` is in the file, or the deepest part of it the file has. */
 function locate(
   source: YamlSource,
@@ -308,6 +408,29 @@ interface Sources {
   document: YamlSource | undefined;
   overrides: readonly EnvValue[];
   label: string;
+  /** Per rule of the data: the included file it came from (undefined: the config itself). */
+  included?: readonly (IncludedRule | undefined)[];
+  /** The data validated, for naming rules in messages. */
+  data?: unknown;
+}
+
+/**
+ * A rule's problem names the rule: `rules.2 (compute).level`. A rule from an included file is
+ * numbered as in that file.
+ */
+function ruleLabel(
+  path: readonly Segment[],
+  sources: Sources,
+): { text: string; source?: YamlSource; local?: Segment[] } {
+  const [head, index, ...rest] = path;
+  if (head !== 'rules' || typeof index !== 'number') return { text: dotted(path) };
+  const rules = isRecord(sources.data) && Array.isArray(sources.data.rules) ? sources.data.rules : [];
+  const rule: unknown = rules[index];
+  const name = isRecord(rule) && typeof rule.name === 'string' ? ` (${rule.name})` : '';
+  const origin = sources.included?.[index];
+  const local = origin?.index ?? index;
+  const text = `rules.${local}${name}${rest.length > 0 ? `.${rest.join('.')}` : ''}`;
+  return origin === undefined ? { text } : { text, source: origin.source, local: ['rules', local, ...rest] };
 }
 
 function startsWith(path: readonly Segment[], prefix: readonly string[]): boolean {
@@ -358,9 +481,11 @@ function locateProblem(problem: Problem, sources: Sources): Located {
   }
   let where = sources.label;
   let order = Number.MAX_SAFE_INTEGER;
-  if (sources.document !== undefined) {
-    where = sources.document.shown;
-    const position = locate(sources.document, problem.at ?? path, problem.atKey);
+  const label = ruleLabel(path, sources);
+  const document = label.source ?? sources.document;
+  if (document !== undefined) {
+    where = document.shown;
+    const position = locate(document, label.local ?? problem.at ?? path, problem.atKey);
     if (position !== undefined) {
       where += `:${position.line}:${position.col}`;
       order = sources.overrides.length + position.line * 10_000 + position.col;
@@ -375,10 +500,11 @@ function locateProblem(problem: Problem, sources: Sources): Located {
     } else if (typeof last === 'number') hintText = `write it as ${asYaml(hint.example)}`;
     else hintText = 'see docs/configuration.md for an example file';
   }
-  return { order, message: `${where}: ${dotted(path)} ${problem.problem}`, hint: hintText };
+  return { order, message: `${where}: ${label.text} ${problem.problem}`, hint: hintText };
 }
 
-function validate(data: unknown, sources: Sources): Config {
+function validate(data: unknown, given: Sources): Config {
+  const sources = { ...given, data };
   const result = configSchema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
   // One problem per field: a value can fail two checks (a pattern and a range) at once.

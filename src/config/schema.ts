@@ -11,8 +11,20 @@ import { ROLE_ARN_PATTERN } from '../domain/inventory.js';
 import { SERVICE_CODE_PATTERN } from '../domain/quota.js';
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN } from '../domain/target.js';
 import { LOG_LEVELS } from '../logging/levels.js';
-import { DURATION_PATTERN, formatDuration, parseDuration } from './duration.js';
+import { formatDuration } from './duration.js';
 import { field } from './fields.js';
+import {
+  BUILT_IN_PRICES,
+  checkEngine,
+  engineSection,
+  includeSchema,
+  notificationsSection,
+  pricesSchema,
+  resolveSettings,
+  rulesSchema,
+} from './engine-schema.js';
+import { DAY, duration, MINUTE, section, uniqueList, WHEN_VALID } from './schema-parts.js';
+import type { Rule, RuleSettings } from '../domain/rule.js';
 
 /** Where headroom keeps its data when neither the file nor HEADROOM_HOME says otherwise. */
 export const DEFAULT_HOME = '~/.headroom';
@@ -29,16 +41,6 @@ const HOST_PATTERN =
 export const DEFAULT_SERVE_PORT = 9877;
 const ALIAS_TARGET_PATTERN = /^(\d{12}|[A-Za-z][A-Za-z0-9._-]{0,63}):([a-z]{2}(?:-[a-z]+)+-\d+)$/;
 
-/**
- * Cross-field checks run only on a subtree whose fields are each valid: zod would otherwise run
- * them after a continuable issue (a failed pattern) and report a second, derived problem.
- */
-const WHEN_VALID = { when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 };
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-
 /** A profile in ~/.aws/config; SSO and role_arn profiles work, since the SDK resolves them. */
 function profile(description: string, env?: `HEADROOM_${string}`) {
   return field(z.string().min(1), description, {
@@ -46,52 +48,6 @@ function profile(description: string, env?: `HEADROOM_${string}`) {
     example: 'prod',
     ...(env === undefined ? {} : { env }),
   });
-}
-
-/** A list with no repeats: the second of two equal entries is the error. */
-function uniqueList<T extends z.ZodType>(element: T, noun: string) {
-  return z.array(element).superRefine((list, ctx) => {
-    list.forEach((entry, index) => {
-      const first = list.indexOf(entry);
-      if (first !== index) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [index],
-          message: `(${String(entry)}) is already entry ${first} of the list`,
-          params: { hint: `list each ${noun} once` },
-        });
-      }
-    });
-  }, WHEN_VALID);
-}
-
-/**
- * A duration text (`90s`, `15m`, `1h`, `7d`) within [min, max] and a multiple of `step`, parsed
- * to milliseconds.
- */
-function duration(
-  description: string,
-  range: {
-    min: number;
-    max: number;
-    step?: number;
-    expected: string;
-    example: string;
-    env?: `HEADROOM_${string}`;
-  },
-) {
-  const { min, max, step = 1, expected, example, env } = range;
-  return field(
-    z
-      .string()
-      .regex(DURATION_PATTERN)
-      .refine((text) => {
-        const ms = parseDuration(text);
-        return ms !== null && ms >= min && ms <= max && ms % step === 0;
-      }),
-    description,
-    { expected, example, ...(env === undefined ? {} : { env }) },
-  ).transform((text) => parseDuration(text) ?? min);
 }
 
 const region = field(z.string().regex(REGION_PATTERN), 'An AWS region name.', {
@@ -140,10 +96,6 @@ function logLevel(description: string, env?: `HEADROOM_${string}`) {
     example: 'info',
     ...(env === undefined ? {} : { env }),
   });
-}
-
-function section<Shape extends z.ZodRawShape>(shape: Shape, description: string, example: object) {
-  return field(z.strictObject(shape), description, { expected: 'a mapping of settings', example });
 }
 
 const account = field(
@@ -726,6 +678,11 @@ const fields = field(
       '`headroom serve`: where it listens and how often it collects.',
       { port: DEFAULT_SERVE_PORT },
     ).prefault({}),
+    include: includeSchema.prefault([]),
+    rules: rulesSchema.prefault([]),
+    engine: engineSection.prefault({}),
+    prices: pricesSchema.prefault({}),
+    notifications: notificationsSection.prefault({}),
     log: section(
       {
         level: logLevel('What reaches stderr.', 'HEADROOM_LOG_LEVEL').prefault('info'),
@@ -747,6 +704,7 @@ type Fields = z.output<typeof fields>;
 
 /** Checks that span fields; they run once every field is valid on its own. */
 function checkAcrossFields(input: Fields, ctx: z.RefinementCtx): void {
+  checkEngine(input, ctx);
   const seen = { id: new Map<string, number>(), name: new Map<string, number>() };
   input.accounts.forEach((entry, index) => {
     for (const key of ['id', 'name'] as const) {
@@ -865,6 +823,38 @@ function normalise(input: Fields) {
       },
     },
     log: { level: input.log.level, fileLevel: input.log.fileLevel, retentionDays: input.log.retentionDays },
+    /** Rule files to add (the loader reads them); empty once loaded. */
+    include: input.include,
+    engine: engineOf(input),
+    /** Monthly price of one unit, by `SERVICE/CODE` or `SERVICE/*`: the built-in table under the file's. */
+    prices: { ...BUILT_IN_PRICES, ...input.prices },
+    notifications: {
+      channels: input.notifications.channels,
+      attempts: input.notifications.attempts,
+      timeoutMs: input.notifications.timeout,
+    },
+  };
+}
+
+/** The rules with every setting filled (their own, else engine.defaults, else built in). */
+function engineOf(input: Fields) {
+  const channels = Object.keys(input.notifications.channels);
+  const defaults: RuleSettings = resolveSettings(input.engine.defaults, {}, channels);
+  const rules: Rule[] = input.rules.map(({ name, match, ...own }, index) => ({
+    name,
+    index,
+    file: '',
+    match,
+    ...resolveSettings(own, input.engine.defaults, channels),
+    own: (Object.keys(own) as (keyof typeof own)[]).flatMap((key): (keyof RuleSettings)[] =>
+      own[key] === undefined ? [] : [key === 'cooldown' ? 'cooldownMs' : key],
+    ),
+  }));
+  return {
+    defaults,
+    rules,
+    supportCasesPerHour: input.engine.supportCasesPerHour,
+    approvalTtlMs: input.engine.approvalTtl,
   };
 }
 
