@@ -577,7 +577,7 @@ describe('unknown keys', () => {
       'a key nothing is close to',
       yaml('colour: blue'),
       'headroom.yaml:1:1: colour',
-      'remove it; the top level takes home, aws, accounts, inventory, regions, aliases, services, cache, usage, requests, serve, log',
+      'remove it; the top level takes home, aws, accounts, inventory, regions, aliases, services, cache, usage, requests, serve, include, rules, engine, prices, notifications, log',
     ],
     [
       'a key nothing is close to, in a section',
