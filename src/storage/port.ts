@@ -12,6 +12,9 @@ import type {
   UsageSample,
   UsageSnapshot,
 } from '../domain/quota.js';
+import type { Approval, ApprovalFilter } from '../domain/approval.js';
+import type { AuditEntry, AuditInput, AuditKind } from '../domain/audit.js';
+import type { Notification, NotificationStatus, QuotaState } from '../domain/engine.js';
 import type { QuotaRequestRecord, RequestEvent, RequestFilter } from '../domain/request.js';
 import type { Target } from '../domain/target.js';
 
@@ -209,8 +212,47 @@ export interface Store {
   saveAccountRegions(regions: AccountRegions): Promise<void>;
   accountRegions(accountId: string): Promise<AccountRegions | undefined>;
 
+  /** Inserts an approval, or replaces the one with its id. */
+  saveApproval(approval: Approval): Promise<void>;
+  getApproval(id: string): Promise<Approval | undefined>;
+  /** Approvals matching every given filter, newest first (createdAt, then id). */
+  listApprovals(filter?: ApprovalFilter): Promise<Approval[]>;
+
+  /** What the engine remembers of every quota it has evaluated. */
+  quotaStates(): Promise<QuotaState[]>;
+  /** Inserts or replaces states, by (target, service, quota code), in one transaction. */
+  saveQuotaStates(states: readonly QuotaState[]): Promise<void>;
+
+  /**
+   * Appends entries to the audit trail in one transaction, each chained to the one before by
+   * hash, and moves the recorded head; returns them as stored. Entries are never changed or
+   * removed (the database refuses to).
+   */
+  appendAudit(entries: readonly AuditInput[]): Promise<AuditEntry[]>;
+  /** Entries oldest first; `since` inclusive; `limit` keeps the newest that many. */
+  auditEntries(filter?: AuditFilter): Promise<AuditEntry[]>;
+  /** The last entry written as recorded apart from the log (null before the first). */
+  auditHead(): Promise<{ seq: number; hash: string } | null>;
+
+  /** Adds alerts to the outbox. */
+  enqueueNotifications(notifications: readonly Notification[]): Promise<void>;
+  /** Replaces a notification (its status, attempts, error). */
+  saveNotification(notification: Notification): Promise<void>;
+  /** Pending notifications due at `now`, oldest first. */
+  dueNotifications(now: Date, limit?: number): Promise<Notification[]>;
+  /** Notifications, newest first. */
+  listNotifications(filter?: { statuses?: readonly NotificationStatus[]; limit?: number }): Promise<Notification[]>;
+
   /** Lets work under way finish, then closes; closing twice is harmless. */
   close(): Promise<void>;
+}
+
+export interface AuditFilter {
+  readonly since?: Date;
+  readonly kinds?: readonly AuditKind[];
+  /** Entries whose subject starts with this. */
+  readonly subject?: string;
+  readonly limit?: number;
 }
 
 /** Samples as stored history keeps them: a point per quota per usage snapshot. */

@@ -9,7 +9,11 @@
  */
 import type { Generated } from 'kysely';
 import type { AppliedLevel, LimitSource, PeriodUnit, SampleSource, UsageSource } from '../domain/quota.js';
+import type { ApprovalStatus } from '../domain/approval.js';
+import type { AuditKind } from '../domain/audit.js';
+import type { NotificationStatus } from '../domain/engine.js';
 import type { RequestKind, RequestStatus } from '../domain/request.js';
+import type { Band } from '../domain/rule.js';
 
 /** Milliseconds since the Unix epoch (`Date.getTime()`). */
 export type EpochMs = number;
@@ -228,6 +232,81 @@ export interface AccountRegionsTable {
   in_use: string | null;
 }
 
+/** A proposal of the engine waiting for (or decided by) a person. */
+export interface ApprovalsTable {
+  id: string;
+  status: ApprovalStatus;
+  account_id: string;
+  region: string;
+  service_code: string;
+  quota_code: string;
+  quota_name: string;
+  unit: string;
+  global: Flag;
+  action: 'increase' | 'support-case';
+  from_value: number;
+  desired_value: number;
+  estimated_cost: number | null;
+  rule: string;
+  proposed_by: string;
+  reason: string;
+  created_at: EpochMs;
+  expires_at: EpochMs;
+  decided_by: string | null;
+  decided_at: EpochMs | null;
+  decision_reason: string | null;
+  request_id: string | null;
+  outcome: string | null;
+}
+
+/** What the engine remembers of one quota of one target between passes. */
+export interface QuotaStatesTable {
+  account_id: string;
+  region: string;
+  service_code: string;
+  quota_code: string;
+  band: Band;
+  last_alert_band: Band | null;
+  last_alert_at: EpochMs | null;
+  last_action_at: EpochMs | null;
+  updated_at: EpochMs;
+}
+
+/** The audit trail, append-only (triggers refuse updates and deletes), each row chained by hash. */
+export interface AuditLogTable {
+  seq: number;
+  at: EpochMs;
+  kind: AuditKind;
+  actor: string;
+  subject: string;
+  summary: string;
+  /** JSON. */
+  data: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The last audit entry written (one row, id 1): deleting entries from the end shows against it. */
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+/** The alerts outbox. */
+export interface NotificationsTable {
+  id: string;
+  channel: string;
+  /** JSON `AlertMessage`. */
+  message: string;
+  status: NotificationStatus;
+  attempts: number;
+  next_attempt_at: EpochMs;
+  last_error: string | null;
+  created_at: EpochMs;
+  delivered_at: EpochMs | null;
+}
+
 export interface Database {
   targets: TargetsTable;
   quota_definitions: QuotaDefinitionsTable;
@@ -243,4 +322,9 @@ export interface Database {
   collector_health: CollectorHealthTable;
   inventory: InventoryTable;
   account_regions: AccountRegionsTable;
+  approvals: ApprovalsTable;
+  quota_states: QuotaStatesTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
+  notifications: NotificationsTable;
 }

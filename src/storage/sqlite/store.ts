@@ -21,6 +21,9 @@ import type {
   UsageSample,
   UsageSnapshot,
 } from '../../domain/quota.js';
+import type { Approval, ApprovalFilter } from '../../domain/approval.js';
+import { type AuditEntry, type AuditInput, canonicalJson, entryHash, GENESIS_HASH } from '../../domain/audit.js';
+import type { Notification, NotificationStatus, QuotaState } from '../../domain/engine.js';
 import type { QuotaRequestRecord, RequestEvent, RequestFilter } from '../../domain/request.js';
 import { targetKey, type Target } from '../../domain/target.js';
 import {
@@ -43,6 +46,7 @@ import {
 import type {
   ApiCallStat,
   ApiCallTotal,
+  AuditFilter,
   CacheEntry,
   CollectorHealth,
   DefaultsSnapshot,
@@ -60,6 +64,15 @@ import type {
   TargetsTable,
 } from '../schema.js';
 import { createSqliteKysely } from './connection.js';
+import {
+  decodeApproval,
+  decodeAuditEntry,
+  decodeNotification,
+  decodeQuotaState,
+  encodeApproval,
+  encodeNotification,
+  encodeQuotaState,
+} from './engine-rows.js';
 import { hintFor, openError, reason } from './errors.js';
 import { migrateToLatest } from './migrations/index.js';
 
@@ -1093,6 +1106,200 @@ export class SqliteStore implements Store {
         enabled: JSON.parse(row.enabled) as string[],
         inUse: row.in_use === null ? null : (JSON.parse(row.in_use) as string[]),
       };
+    });
+  }
+
+  async saveApproval(approval: Approval): Promise<void> {
+    await this.#use('write', `save the approval ${approval.id}`, async (db) => {
+      const row = encodeApproval(approval);
+      const { id: _id, ...columns } = row;
+      await db
+        .insertInto('approvals')
+        .values(row)
+        .onConflict((oc) => oc.column('id').doUpdateSet(columns))
+        .execute();
+    });
+  }
+
+  async getApproval(id: string): Promise<Approval | undefined> {
+    return this.#use('read', `read the approval ${id}`, async (db) => {
+      const row = await db.selectFrom('approvals').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? undefined : decodeApproval(row);
+    });
+  }
+
+  async listApprovals(filter: ApprovalFilter = {}): Promise<Approval[]> {
+    const { statuses = [], target, quota } = filter;
+    return this.#use('read', 'list approvals', async (db) => {
+      const rows = await db
+        .selectFrom('approvals')
+        .selectAll()
+        .$if(statuses.length > 0, (qb) => qb.where('status', 'in', statuses))
+        .$if(target !== undefined, (qb) =>
+          qb.where('account_id', '=', target?.accountId ?? '').where('region', '=', target?.region ?? ''),
+        )
+        .$if(quota !== undefined, (qb) =>
+          qb.where('service_code', '=', quota?.serviceCode ?? '').where('quota_code', '=', quota?.quotaCode ?? ''),
+        )
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+      return rows.map(decodeApproval);
+    });
+  }
+
+  async quotaStates(): Promise<QuotaState[]> {
+    return this.#use('read', 'read the engine state', async (db) => {
+      const rows = await db.selectFrom('quota_states').selectAll().execute();
+      return rows.map(decodeQuotaState);
+    });
+  }
+
+  async saveQuotaStates(states: readonly QuotaState[]): Promise<void> {
+    if (states.length === 0) return;
+    await this.#use('write', 'save the engine state', (db) =>
+      db.transaction().execute(async (trx) => {
+        for (const batch of this.#batches(states.map(encodeQuotaState), 9)) {
+          await trx
+            .insertInto('quota_states')
+            .values(batch)
+            .onConflict((oc) =>
+              oc.columns(['account_id', 'region', 'service_code', 'quota_code']).doUpdateSet((eb) => ({
+                band: eb.ref('excluded.band'),
+                last_alert_band: eb.ref('excluded.last_alert_band'),
+                last_alert_at: eb.ref('excluded.last_alert_at'),
+                last_action_at: eb.ref('excluded.last_action_at'),
+                updated_at: eb.ref('excluded.updated_at'),
+              })),
+            )
+            .execute();
+        }
+      }),
+    );
+  }
+
+  async appendAudit(entries: readonly AuditInput[]): Promise<AuditEntry[]> {
+    if (entries.length === 0) return [];
+    return this.#use('write', 'append to the audit trail', (db) =>
+      db.transaction().execute(async (trx) => {
+        // The first statement writes, so no other process appends between reading the head and
+        // writing after it (see saveLimitSnapshot).
+        const head = await trx
+          .insertInto('audit_head')
+          .values({ id: 1, seq: 0, hash: GENESIS_HASH })
+          .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ seq: eb.ref('audit_head.seq') })))
+          .returning(['seq', 'hash'])
+          .executeTakeFirstOrThrow();
+        let { seq, hash } = head;
+        const stored: AuditEntry[] = [];
+        for (const entry of entries) {
+          seq += 1;
+          const next = entryHash(hash, seq, entry);
+          stored.push({ ...entry, seq, prevHash: hash, hash: next });
+          hash = next;
+        }
+        for (const batch of this.#batches(stored, 9)) {
+          await trx
+            .insertInto('audit_log')
+            .values(
+              batch.map((e) => ({
+                seq: e.seq,
+                at: toEpoch(e.at, 'at'),
+                kind: e.kind,
+                actor: e.actor,
+                subject: e.subject,
+                summary: e.summary,
+                data: canonicalJson(e.data),
+                prev_hash: e.prevHash,
+                hash: e.hash,
+              })),
+            )
+            .execute();
+        }
+        await trx.updateTable('audit_head').set({ seq, hash }).where('id', '=', 1).execute();
+        return stored;
+      }),
+    );
+  }
+
+  async auditEntries(filter: AuditFilter = {}): Promise<AuditEntry[]> {
+    const { since, kinds = [], subject, limit } = filter;
+    return this.#use('read', 'read the audit trail', async (db) => {
+      const rows = await db
+        .selectFrom('audit_log')
+        .selectAll()
+        .$if(since !== undefined, (qb) => qb.where('at', '>=', since?.getTime() ?? 0))
+        .$if(kinds.length > 0, (qb) => qb.where('kind', 'in', kinds))
+        .$if(subject !== undefined, (qb) =>
+          qb.where(sql<boolean>`substr(subject, 1, ${(subject ?? '').length}) = ${subject ?? ''}`),
+        )
+        .orderBy('seq', limit === undefined ? 'asc' : 'desc')
+        .$if(limit !== undefined, (qb) => qb.limit(limit ?? 0))
+        .execute();
+      const entries = rows.map(decodeAuditEntry);
+      return limit === undefined ? entries : entries.reverse();
+    });
+  }
+
+  async auditHead(): Promise<{ seq: number; hash: string } | null> {
+    return this.#use('read', 'read the audit head', async (db) => {
+      const row = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+      return row === undefined || row.seq === 0 ? null : row;
+    });
+  }
+
+  async enqueueNotifications(notifications: readonly Notification[]): Promise<void> {
+    if (notifications.length === 0) return;
+    await this.#use('write', 'queue notifications', (db) =>
+      db.transaction().execute(async (trx) => {
+        for (const batch of this.#batches(notifications.map(encodeNotification), 9)) {
+          await trx.insertInto('notifications').values(batch).execute();
+        }
+      }),
+    );
+  }
+
+  async saveNotification(notification: Notification): Promise<void> {
+    await this.#use('write', `save the notification ${notification.id}`, async (db) => {
+      const row = encodeNotification(notification);
+      const { id: _id, ...columns } = row;
+      await db
+        .insertInto('notifications')
+        .values(row)
+        .onConflict((oc) => oc.column('id').doUpdateSet(columns))
+        .execute();
+    });
+  }
+
+  async dueNotifications(now: Date, limit = 100): Promise<Notification[]> {
+    return this.#use('read', 'read due notifications', async (db) => {
+      const rows = await db
+        .selectFrom('notifications')
+        .selectAll()
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '<=', now.getTime())
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map(decodeNotification);
+    });
+  }
+
+  async listNotifications(
+    filter: { statuses?: readonly NotificationStatus[]; limit?: number } = {},
+  ): Promise<Notification[]> {
+    const { statuses = [], limit } = filter;
+    return this.#use('read', 'list notifications', async (db) => {
+      const rows = await db
+        .selectFrom('notifications')
+        .selectAll()
+        .$if(statuses.length > 0, (qb) => qb.where('status', 'in', statuses))
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .$if(limit !== undefined, (qb) => qb.limit(limit ?? 0))
+        .execute();
+      return rows.map(decodeNotification);
     });
   }
 

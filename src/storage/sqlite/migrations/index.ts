@@ -11,6 +11,7 @@ import { requests } from './0002-requests.js';
 import { countedUsage } from './0003-counted-usage.js';
 import { collectorHealth } from './0004-collector-health.js';
 import { inventory } from './0005-inventory.js';
+import { engine } from './0006-engine.js';
 
 export const sqliteMigrations: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
@@ -18,6 +19,7 @@ export const sqliteMigrations: Readonly<Record<string, Migration>> = {
   '0003-counted-usage': countedUsage,
   '0004-collector-health': collectorHealth,
   '0005-inventory': inventory,
+  '0006-engine': engine,
 };
 
 /**
