@@ -89,9 +89,11 @@ export function verifyChain(
       return {
         seq: expectedSeq,
         problem:
-          entry.seq > expectedSeq
-            ? `entries ${expectedSeq}${entry.seq - 1 > expectedSeq ? `–${entry.seq - 1}` : ''} are missing (deleted)`
-            : `entry ${entry.seq} appears twice or out of order`,
+          entry.seq === expectedSeq + 1
+            ? `entry ${expectedSeq} is missing (deleted)`
+            : entry.seq > expectedSeq
+              ? `entries ${expectedSeq}–${entry.seq - 1} are missing (deleted)`
+              : `entry ${entry.seq} appears twice or out of order`,
       };
     }
     if (entry.prevHash !== prev) {

@@ -241,7 +241,10 @@ export interface Store {
   /** Pending notifications due at `now`, oldest first. */
   dueNotifications(now: Date, limit?: number): Promise<Notification[]>;
   /** Notifications, newest first. */
-  listNotifications(filter?: { statuses?: readonly NotificationStatus[]; limit?: number }): Promise<Notification[]>;
+  listNotifications(filter?: {
+    statuses?: readonly NotificationStatus[];
+    limit?: number;
+  }): Promise<Notification[]>;
 
   /** Lets work under way finish, then closes; closing twice is harmless. */
   close(): Promise<void>;

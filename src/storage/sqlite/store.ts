@@ -22,7 +22,13 @@ import type {
   UsageSnapshot,
 } from '../../domain/quota.js';
 import type { Approval, ApprovalFilter } from '../../domain/approval.js';
-import { type AuditEntry, type AuditInput, canonicalJson, entryHash, GENESIS_HASH } from '../../domain/audit.js';
+import {
+  type AuditEntry,
+  type AuditInput,
+  canonicalJson,
+  entryHash,
+  GENESIS_HASH,
+} from '../../domain/audit.js';
 import type { Notification, NotificationStatus, QuotaState } from '../../domain/engine.js';
 import type { QuotaRequestRecord, RequestEvent, RequestFilter } from '../../domain/request.js';
 import { targetKey, type Target } from '../../domain/target.js';
@@ -1139,7 +1145,9 @@ export class SqliteStore implements Store {
           qb.where('account_id', '=', target?.accountId ?? '').where('region', '=', target?.region ?? ''),
         )
         .$if(quota !== undefined, (qb) =>
-          qb.where('service_code', '=', quota?.serviceCode ?? '').where('quota_code', '=', quota?.quotaCode ?? ''),
+          qb
+            .where('service_code', '=', quota?.serviceCode ?? '')
+            .where('quota_code', '=', quota?.quotaCode ?? ''),
         )
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
@@ -1243,7 +1251,11 @@ export class SqliteStore implements Store {
 
   async auditHead(): Promise<{ seq: number; hash: string } | null> {
     return this.#use('read', 'read the audit head', async (db) => {
-      const row = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst();
+      const row = await db
+        .selectFrom('audit_head')
+        .select(['seq', 'hash'])
+        .where('id', '=', 1)
+        .executeTakeFirst();
       return row === undefined || row.seq === 0 ? null : row;
     });
   }
