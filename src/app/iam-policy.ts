@@ -1,9 +1,10 @@
 /**
  * The least-privilege IAM policy headroom needs, generated from what each module declares it
  * calls: limits and usage (src/collect/), the usage counters (src/services/, each with its
- * `iamActions`), account and region discovery, and, only when asked, filing increase requests and
- * Support cases (src/requests/). A test runs every path against the sandbox and checks that the
- * actions it calls are exactly these.
+ * `iamActions`), account and region discovery, publishing alerts to SNS topics (src/notify/; any
+ * rule above monitor_only alerts, so it is always there), and, only when asked, filing increase
+ * requests and Support cases (src/requests/). A test runs every path against the sandbox and
+ * checks that the actions it calls are exactly these.
  *
  * sts:GetCallerIdentity is left out: AWS allows it to every principal.
  */
@@ -11,6 +12,7 @@ import { LIMITS_IAM_ACTIONS } from '../collect/limits.js';
 import { USAGE_IAM_ACTIONS } from '../collect/usage.js';
 import { ORGANIZATIONS_IAM_ACTIONS } from '../inventory/organizations.js';
 import { REGIONS_IAM_ACTIONS } from '../inventory/regions.js';
+import { NOTIFY_IAM_ACTIONS } from '../notify/channels.js';
 import { REQUESTS_IAM_ACTIONS } from '../requests/aws.js';
 import { COUNTERS } from '../services/index.js';
 
@@ -60,6 +62,12 @@ export function iamPolicy(options: PolicyOptions): PolicyDocument {
     Effect: 'Allow',
     Action: ['sts:AssumeRole'],
     Resource: `arn:aws:iam::*:role/${options.roleName}`,
+  });
+  statements.push({
+    Sid: 'HeadroomPublishAlerts',
+    Effect: 'Allow',
+    Action: unique(NOTIFY_IAM_ACTIONS),
+    Resource: '*',
   });
   if (options.requests) {
     statements.push({

@@ -23,6 +23,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { SupportClient } from '@aws-sdk/client-support';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -101,7 +102,8 @@ type AnyClient =
   | EKSClient
   | Route53Client
   | CloudFrontClient
-  | SageMakerClient;
+  | SageMakerClient
+  | SNSClient;
 
 export class AwsSession {
   readonly stats = new CallStats();
@@ -175,6 +177,11 @@ export class AwsSession {
 
   sageMaker(target: Target): SageMakerClient {
     return this.#client('sagemaker', target, (config) => new SageMakerClient(config));
+  }
+
+  /** The SNS client of a target: the account and region of a topic alerts are published to. */
+  sns(target: Target): SNSClient {
+    return this.#client('sns', target, (config) => new SNSClient(config));
   }
 
   /** The Route 53 client of an account (a global service, reached in us-east-1). */

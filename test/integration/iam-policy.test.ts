@@ -35,6 +35,7 @@ const PREFIX: Readonly<Record<string, string>> = {
   'client-route-53': 'route53',
   'client-cloudfront': 'cloudfront',
   'client-sagemaker': 'sagemaker',
+  'client-sns': 'sns',
 };
 
 /** AWS allows these to every principal: no policy needs them. */

@@ -398,6 +398,47 @@ describe.each<CliCase>([
     expect(denied.stderr).toContain('ListAccounts');
   }, 120_000);
 
+  it('sns create-topic and publish (with message attributes) deliver the message and its subject; an unknown topic is NotFound', async () => {
+    const own = as(ownAccount, 'eu-west-1');
+    const { TopicArn } = await awsCliJson<{ TopicArn: string }>(
+      cli,
+      ['sns', 'create-topic', '--name', `cli-v${cli.major}-alerts`],
+      own,
+    );
+    expect(TopicArn).toBe(`arn:aws:sns:eu-west-1:${account(ownAccount).id}:cli-v${cli.major}-alerts`);
+    const message = JSON.stringify({ quota: 'ec2/L-1216C47A', utilization: 91.2 });
+    const { MessageId } = await awsCliJson<{ MessageId: string }>(
+      cli,
+      [
+        'sns',
+        'publish',
+        '--topic-arn',
+        TopicArn,
+        '--subject',
+        'headroom: CRITICAL ec2/L-1216C47A',
+        '--message',
+        message,
+        '--message-attributes',
+        JSON.stringify({ band: { DataType: 'String', StringValue: 'critical' } }),
+      ],
+      own,
+    );
+    const { messages } = await getJson<{
+      messages: { messageId: string; topicArn: string; subject: string | null; message: string }[];
+    }>(`${sandbox.url}/_sandbox/sns/messages`);
+    expect(messages.filter((m) => m.messageId === MessageId)).toEqual([
+      expect.objectContaining({ topicArn: TopicArn, subject: 'headroom: CRITICAL ec2/L-1216C47A', message }),
+    ]);
+
+    const missing = await runAwsCli(
+      cli,
+      ['sns', 'publish', '--topic-arn', TopicArn.replace(/alerts$/, 'none'), '--message', 'x'],
+      own,
+    );
+    expect(missing.code).toBe(cli.serviceErrorExitCode);
+    expect(missing.stderr).toContain('(NotFound) when calling the Publish operation');
+  }, 120_000);
+
   it('an unknown service code is NoSuchResourceException, with the CLI’s error exit code', async () => {
     const result = await runAwsCli(
       cli,
