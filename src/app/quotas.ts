@@ -6,8 +6,8 @@ import { type SweepResult, type SweepTarget, type TargetResult, sweep } from '..
 import {
   type LimitSnapshot,
   quotaKey,
-  type UsageSample,
   type UsageSnapshot,
+  usageByQuota,
   utilization,
 } from '../domain/quota.js';
 import { compareTargets, type Target, targetKey } from '../domain/target.js';
@@ -144,17 +144,7 @@ export function rowsOfSnapshots(
   usage: UsageSnapshot | undefined,
   query: Omit<QuotaQuery, 'sort'>,
 ): QuotaRow[] {
-  const samples = new Map<string, UsageSample>();
-  for (const sample of usage?.samples ?? []) {
-    const held = samples.get(quotaKey(sample));
-    // The quota's own value, else its busiest resource.
-    if (
-      !held ||
-      (held.resource !== undefined && (sample.resource === undefined || sample.value > held.value))
-    ) {
-      samples.set(quotaKey(sample), sample);
-    }
-  }
+  const samples = usageByQuota(usage?.samples ?? []);
   const search = query.search?.trim().toLowerCase() ?? '';
   const rows: QuotaRow[] = [];
   for (const q of limits.quotas) {

@@ -5,9 +5,12 @@
 import { Command, CommanderError } from 'commander';
 import { HeadroomError } from '../domain/errors.js';
 import { registerAccounts } from './commands/accounts.js';
+import { registerApprovalsAndAudit } from './commands/approvals.js';
 import { registerCollect } from './commands/collect.js';
 import { registerCompare } from './commands/compare.js';
+import { registerPolicy } from './commands/engine.js';
 import { registerIamPolicy } from './commands/iam-policy.js';
+import { registerNotify } from './commands/notify.js';
 import { registerQuotas } from './commands/quotas.js';
 import { registerRequests } from './commands/requests.js';
 import { registerSandbox } from './commands/sandbox.js';
@@ -29,6 +32,9 @@ export function buildProgram(): Command {
   registerQuotas(program);
   registerCompare(program);
   registerRequests(program);
+  registerPolicy(program);
+  registerApprovalsAndAudit(program);
+  registerNotify(program);
   registerCache(program);
   registerIamPolicy(program);
   registerSandbox(program);

@@ -185,3 +185,19 @@ const SECONDS: Record<PeriodUnit, number> = {
 export function periodSeconds(period: QuotaPeriod): number {
   return period.value * SECONDS[period.unit];
 }
+
+/** Per quota key, the sample that stands for the quota: its own value, else its busiest resource's. */
+export function usageByQuota(samples: readonly UsageSample[]): Map<string, UsageSample> {
+  const chosen = new Map<string, UsageSample>();
+  for (const sample of samples) {
+    const key = quotaKey(sample);
+    const held = chosen.get(key);
+    if (
+      !held ||
+      (held.resource !== undefined && (sample.resource === undefined || sample.value > held.value))
+    ) {
+      chosen.set(key, sample);
+    }
+  }
+  return chosen;
+}

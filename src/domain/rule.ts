@@ -88,6 +88,21 @@ export interface RuleSettings {
   readonly mute: boolean;
 }
 
+/** Every setting of a rule, in the order they are shown. */
+export const SETTING_KEYS: readonly (keyof RuleSettings)[] = [
+  'level',
+  'thresholds',
+  'multiplier',
+  'buffer',
+  'maxValue',
+  'approvalRequired',
+  'costThreshold',
+  'businessHours',
+  'cooldownMs',
+  'notify',
+  'mute',
+];
+
 export interface Rule extends RuleSettings {
   readonly name: string;
   /** Its place among the rules, from 0 (headroom.yaml's, then the included files' in order). */

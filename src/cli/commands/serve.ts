@@ -9,6 +9,7 @@
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import type { Context } from '../../app/context.js';
+import { engineLoop } from '../../app/engine.js';
 import { sweepTargets } from '../../app/quotas.js';
 import { loadConfig } from '../../config/load.js';
 import type { SweepTarget } from '../../collect/sweep.js';
@@ -85,6 +86,7 @@ export async function serve(
     targets: readonly SweepTarget[],
     options: Omit<Parameters<typeof sweepTargets>[2], 'homesAmong'>,
   ) => sweepTargets(ctx, targets, { ...options, homesAmong: scheduler.targets });
+  const engine = engineLoop(ctx);
   const scheduler: Scheduler = new Scheduler({
     store: ctx.store,
     logger: ctx.logger,
@@ -96,7 +98,12 @@ export async function serve(
         problems: found.problems.map(problemAsCollectError),
       };
     },
-    sweep: (targets, job) => sweepSome(targets, { refresh: false, ...jobTtls(job, intervals) }),
+    // The engine decides on what each collection read, once it is stored.
+    sweep: async (targets, job) => {
+      const result = await sweepSome(targets, { refresh: false, ...jobTtls(job, intervals) });
+      await engine.afterSweep(targets);
+      return result;
+    },
     intervals,
     jitter: settings.jitter,
   });
@@ -110,7 +117,12 @@ export async function serve(
       ctx,
       security,
       version: HEADROOM_VERSION,
-      refreshTargets: (targets) => scheduler.sweepNow(targets, (held) => sweepSome(held, { refresh: true })),
+      refreshTargets: (targets) =>
+        scheduler.sweepNow(targets, async (held) => {
+          const result = await sweepSome(held, { refresh: true });
+          await engine.afterSweep(held);
+          return result;
+        }),
     },
     ...(options.assetsDir === undefined ? {} : { assetsDir: options.assetsDir }),
   });
@@ -130,6 +142,7 @@ export async function serve(
     stderr.write('headroom: stopping (a sweep under way finishes first)\n');
   } finally {
     await scheduler.stop();
+    await engine.stop();
     await listener.close();
   }
 }

@@ -1,0 +1,461 @@
+/**
+ * One pass of the policy engine over what the store holds: every configured target's newest
+ * limits and usage, each quota matched to its rule, decided (`decide`, pure), then acted on at
+ * the edge (alerts to the outbox, proposals to approvals, requests and Support cases through the
+ * requests module). Everything that changes something is written to the audit trail; a dry run
+ * decides the same way and writes nothing.
+ *
+ * Before acting on anything the pass checks the rules against the limits they apply to: a ceiling
+ * (maxValue) below a quota's limit is a rule error, and the engine then acts on nothing.
+ */
+import { hostname } from 'node:os';
+import type { SweepTarget } from '../collect/sweep.js';
+import type { Approval } from '../domain/approval.js';
+import type { AuditInput } from '../domain/audit.js';
+import { ConfigError } from '../domain/errors.js';
+import type { AlertMessage, Notification, QuotaState } from '../domain/engine.js';
+import { type Quota, quotaKey, usageByQuota } from '../domain/quota.js';
+import { isOpen, type QuotaRequestRecord } from '../domain/request.js';
+import { chooseRule, type Rule, type RuleSettings } from '../domain/rule.js';
+import { GLOBAL_QUOTA_HOME_REGION, type Target, targetKey } from '../domain/target.js';
+import { notificationsFor } from '../notify/deliver.js';
+import { carryOut, type ActionOutcome, type EngineDeps } from './actions.js';
+import { expireApprovals, newApprovalId } from './approvals.js';
+import { type Decision, decide, type DecisionState, FRESH_STATE } from './decide.js';
+
+export interface EngineOptions {
+  /** Decide, but write and file nothing. */
+  readonly dryRun: boolean;
+  /** The targets to evaluate (already resolved from the inventory). */
+  readonly targets: readonly SweepTarget[];
+  /** Who runs it, recorded as the proposer and requester (`engine (user@host)`). */
+  readonly operator: string;
+  readonly now?: Date;
+}
+
+/** One quota's evaluation in a pass. */
+export interface Evaluation {
+  readonly target: Target;
+  readonly accountName: string | null;
+  readonly serviceCode: string;
+  readonly quotaCode: string;
+  readonly quotaName: string;
+  readonly limit: number | null;
+  readonly usage: number | null;
+  /** The rule that applied ('defaults' when none matched). */
+  readonly rule: string;
+  readonly decision: Decision;
+  /** The band changed since the last pass. */
+  readonly changed: boolean;
+  /** What came of the action, when one was taken (not on a dry run). */
+  readonly outcome: ActionOutcome | null;
+  /** The approval proposed, when one was. */
+  readonly approvalId: string | null;
+  /** The channels the alert was queued for. */
+  readonly notified: readonly string[];
+}
+
+export interface EngineReport {
+  readonly at: Date;
+  readonly dryRun: boolean;
+  /** Quotas evaluated (with a limit and usage). */
+  readonly evaluated: number;
+  /** Every evaluation above ok, or that changed, or that did something. */
+  readonly evaluations: readonly Evaluation[];
+  readonly counts: Readonly<Record<Decision['kind'], number>>;
+  /** Approvals that expired in this pass. */
+  readonly expired: readonly string[];
+  /** Audit entries written. */
+  readonly audited: number;
+}
+
+/** One quota as the pass reads it. */
+interface Subject {
+  readonly target: SweepTarget;
+  readonly quota: Quota;
+  readonly usage: number | null;
+  readonly limitsAt: Date;
+}
+
+export const DEFAULT_RULE_NAME = 'defaults';
+
+/** The rule a quota gets: its most specific rule's settings, else engine.defaults. */
+export function ruleFor(
+  rules: readonly Rule[],
+  defaults: RuleSettings,
+  target: SweepTarget,
+  quota: Pick<Quota, 'serviceCode' | 'quotaCode' | 'quotaName'>,
+): { name: string; settings: RuleSettings; rule: Rule | null } {
+  const { rule } = chooseRule(rules, {
+    accountId: target.target.accountId,
+    accountName: target.accountName,
+    region: target.target.region,
+    serviceCode: quota.serviceCode,
+    quotaCode: quota.quotaCode,
+    quotaName: quota.quotaName,
+  });
+  return rule === null
+    ? { name: DEFAULT_RULE_NAME, settings: defaults, rule }
+    : { name: rule.name, settings: rule, rule };
+}
+
+/** `engine (user@host)`: who the engine acts as. */
+export function engineActor(operator = `headroom@${hostname()}`): string {
+  return `engine (${operator})`;
+}
+
+function stateKey(target: Target, quota: { serviceCode: string; quotaCode: string }): string {
+  return `${targetKey(target)} ${quotaKey(quota)}`;
+}
+
+/** Where a quota's requests are filed and its state kept: a global quota's home region. */
+function homeOf(target: Target, quota: Pick<Quota, 'global'>): Target {
+  return quota.global ? { accountId: target.accountId, region: GLOBAL_QUOTA_HOME_REGION } : target;
+}
+
+/** The quotas of the targets, one per quota; a global quota once per account (its home region's reading when there is one). */
+async function readSubjects(deps: EngineDeps, targets: readonly SweepTarget[]): Promise<Subject[]> {
+  const wanted = new Map(targets.map((t) => [targetKey(t.target), t]));
+  const subjects: Subject[] = [];
+  const globals = new Map<string, Subject>();
+  for (const stored of await deps.store.latestSnapshots()) {
+    const target = wanted.get(targetKey(stored.target));
+    if (target === undefined || stored.limits === undefined) continue;
+    const samples = usageByQuota(stored.usage?.samples ?? []);
+    const seen = new Set<string>();
+    for (const quota of stored.limits.quotas) {
+      const key = quotaKey(quota);
+      if (seen.has(key)) continue; // a quota's resource-level rows: the first stands for it
+      seen.add(key);
+      const subject: Subject = {
+        target,
+        quota,
+        usage: samples.get(key)?.value ?? null,
+        limitsAt: stored.limits.collectedAt,
+      };
+      if (!quota.global) {
+        subjects.push(subject);
+        continue;
+      }
+      const globalKey = `${target.target.accountId} ${key}`;
+      const held = globals.get(globalKey);
+      if (
+        held === undefined ||
+        (held.target.target.region !== GLOBAL_QUOTA_HOME_REGION &&
+          target.target.region === GLOBAL_QUOTA_HOME_REGION)
+      ) {
+        globals.set(globalKey, subject);
+      }
+    }
+  }
+  return [...subjects, ...globals.values()];
+}
+
+/**
+ * Rules whose ceiling is below the limit of a quota they apply to: the first such, as a one-line
+ * ConfigError naming the rule's file, the rule and the field.
+ */
+function checkCeilings(deps: EngineDeps, subjects: readonly Subject[]): void {
+  const { rules } = deps.config.engine;
+  for (const s of subjects) {
+    if (s.quota.value === null) continue;
+    const { rule, settings } = ruleFor(rules, deps.config.engine.defaults, s.target, s.quota);
+    if (settings.maxValue === null || settings.maxValue >= s.quota.value) continue;
+    const where = rule === null ? 'engine.defaults' : `${rule.file}: rules.${rule.index} (${rule.name})`;
+    throw new ConfigError(
+      'HR_CONFIG_RULE_CEILING',
+      `${where}.maxValue (${settings.maxValue}) is below the limit ${s.quota.value} of ${quotaKey(s.quota)} in ${targetKey(s.target.target)}; the engine acted on nothing`,
+      {
+        hint: `raise maxValue to at least ${s.quota.value}, or narrow the rule's match so it leaves ${quotaKey(s.quota)} out`,
+      },
+    );
+  }
+}
+
+function describeDecision(d: Decision): string {
+  switch (d.kind) {
+    case 'none':
+      return 'no action';
+    case 'alert':
+      return `alert at ${d.band}`;
+    case 'propose':
+      return `proposed ${d.action === 'support-case' ? 'a Support case for' : 'an increase to'} ${d.value ?? '?'} (waits for approval)`;
+    case 'request':
+      return `requested an increase to ${d.value ?? '?'}`;
+    case 'support-case':
+      return `opened a Support case for ${d.value ?? '?'}`;
+  }
+}
+
+export async function runEngine(deps: EngineDeps, options: EngineOptions): Promise<EngineReport> {
+  const now = options.now ?? new Date();
+  const { config, store } = deps;
+  const actor = engineActor(options.operator);
+  const subjects = await readSubjects(deps, options.targets);
+  checkCeilings(deps, subjects);
+
+  const audit: AuditInput[] = [];
+  const expired = options.dryRun ? [] : await expireApprovals(deps, now, audit);
+
+  const states = new Map((await store.quotaStates()).map((s) => [stateKey(s.target, s), s]));
+  const open = new Map<string, QuotaRequestRecord>();
+  for (const r of await store.listRequests()) {
+    if (!isOpen(r.status) && r.status !== 'QUEUED') continue;
+    const key = stateKey(r.target, r);
+    if (!open.has(key)) open.set(key, r);
+  }
+  const pending = new Map<string, Approval>();
+  for (const a of await store.listApprovals({ statuses: ['PENDING'] })) pending.set(stateKey(a.target, a), a);
+
+  const evaluations: Evaluation[] = [];
+  const newStates: QuotaState[] = [];
+  const outbox: Notification[] = [];
+  const counts: Record<Decision['kind'], number> = {
+    none: 0,
+    alert: 0,
+    propose: 0,
+    request: 0,
+    'support-case': 0,
+  };
+  let evaluated = 0;
+
+  for (const s of subjects) {
+    if (s.quota.value === null || s.usage === null) continue;
+    evaluated++;
+    const home = homeOf(s.target.target, s.quota);
+    const key = stateKey(home, s.quota);
+    const stored = states.get(key);
+    const { name, settings } = ruleFor(config.engine.rules, config.engine.defaults, s.target, s.quota);
+    const openRequest = open.get(key);
+    const approval = pending.get(key);
+    const state: DecisionState = {
+      ...FRESH_STATE,
+      band: stored?.band ?? 'ok',
+      lastAlert:
+        stored?.lastAlertBand && stored.lastAlertAt
+          ? { band: stored.lastAlertBand, at: stored.lastAlertAt }
+          : null,
+      lastActionAt: stored?.lastActionAt ?? null,
+      openRequest: openRequest ? { id: openRequest.id, desiredValue: openRequest.desiredValue } : null,
+      pendingApproval: approval ? { id: approval.id, desiredValue: approval.desiredValue } : null,
+    };
+    const decision = decide({
+      quota: { limit: s.quota.value, usage: s.usage, adjustable: s.quota.adjustable, unit: s.quota.unit },
+      rule: settings,
+      state,
+      now,
+      unitPrice: priceOf(config.prices, s.quota),
+    });
+    counts[decision.kind]++;
+    const changed = decision.band !== state.band;
+    const subject = `${targetKey(home)} ${quotaKey(s.quota)}`;
+    const data = {
+      account: home.accountId,
+      region: home.region,
+      service: s.quota.serviceCode,
+      quota: s.quota.quotaCode,
+      quotaName: s.quota.quotaName,
+      limit: s.quota.value,
+      usage: s.usage,
+      utilization: decision.utilization === null ? null : Number(decision.utilization.toFixed(2)),
+      rule: name,
+      level: settings.level,
+      band: decision.band,
+      previousBand: state.band,
+      decision: decision.kind,
+      value: decision.value,
+      cost: decision.cost,
+      reason: decision.reason,
+    };
+
+    let outcome: ActionOutcome | null = null;
+    let approvalId: string | null = null;
+    let notified: string[] = [];
+    let acted = false;
+    if (!options.dryRun) {
+      if (changed) {
+        audit.push({
+          at: now,
+          kind: 'evaluation',
+          actor,
+          subject,
+          summary: `${quotaKey(s.quota)} in ${targetKey(home)}: ${state.band} → ${decision.band} (${decision.utilization === null ? '?' : decision.utilization.toFixed(1)}% of ${s.quota.value}, rule ${name})`,
+          data,
+        });
+      }
+      if (decision.kind !== 'none') {
+        audit.push({
+          at: now,
+          kind: 'decision',
+          actor,
+          subject,
+          summary: `${quotaKey(s.quota)} in ${targetKey(home)}: ${describeDecision(decision)} (rule ${name})`,
+          data,
+        });
+      }
+      if (decision.kind === 'propose' && decision.value !== null && decision.action !== null) {
+        const proposal: Approval = {
+          id: newApprovalId(),
+          status: 'PENDING',
+          target: home,
+          serviceCode: s.quota.serviceCode,
+          quotaCode: s.quota.quotaCode,
+          quotaName: s.quota.quotaName,
+          unit: s.quota.unit,
+          global: s.quota.global,
+          action: decision.action,
+          fromValue: s.quota.value,
+          desiredValue: decision.value,
+          estimatedCost: decision.cost,
+          rule: name,
+          proposedBy: actor,
+          reason: decision.reason,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + config.engine.approvalTtlMs),
+          decidedBy: null,
+          decidedAt: null,
+          decisionReason: null,
+          requestId: null,
+          outcome: null,
+        };
+        await store.saveApproval(proposal);
+        approvalId = proposal.id;
+        acted = true;
+        audit.push({
+          at: now,
+          kind: 'approval',
+          actor,
+          subject: proposal.id,
+          summary: `${proposal.id} proposed: ${quotaKey(s.quota)} in ${targetKey(home)} ${s.quota.value} → ${decision.value}${decision.cost === null ? '' : ` (~${decision.cost.toFixed(2)}/month)`}, expires ${proposal.expiresAt.toISOString()}`,
+          data: {
+            ...data,
+            approval: proposal.id,
+            status: 'PENDING',
+            expiresAt: proposal.expiresAt.toISOString(),
+          },
+        });
+      }
+      if ((decision.kind === 'request' || decision.kind === 'support-case') && decision.value !== null) {
+        outcome = await carryOut(
+          deps,
+          {
+            target: home,
+            accountName: s.target.accountName,
+            quota: s.quota,
+            action: decision.kind === 'request' ? 'increase' : 'support-case',
+            fromValue: s.quota.value,
+            desiredValue: decision.value,
+            rule: name,
+            reason: decision.reason,
+            requestedBy: actor,
+            limitsAt: s.limitsAt,
+          },
+          { now, casesPerHour: config.engine.supportCasesPerHour },
+        );
+        acted = outcome.status !== 'held' && outcome.status !== 'failed';
+        audit.push({
+          at: now,
+          kind: 'action',
+          actor,
+          subject,
+          summary: `${quotaKey(s.quota)} in ${targetKey(home)}: ${outcome.status}: ${outcome.message}`,
+          data: { ...data, outcome: outcome.status, message: outcome.message, request: outcome.requestId },
+        });
+      }
+      if (decision.alert !== null) {
+        notified = decision.muted ? [] : [...settings.notify];
+        const message: AlertMessage = {
+          kind: 'alert',
+          band: decision.band,
+          accountId: home.accountId,
+          accountName: s.target.accountName,
+          region: home.region,
+          serviceCode: s.quota.serviceCode,
+          quotaCode: s.quota.quotaCode,
+          quotaName: s.quota.quotaName,
+          limit: s.quota.value,
+          usage: s.usage,
+          utilization: data.utilization,
+          rule: name,
+          decision: outcome ? `${describeDecision(decision)}: ${outcome.status}` : describeDecision(decision),
+          reason: decision.reason,
+          at: now.toISOString(),
+        };
+        outbox.push(...notificationsFor(message, notified, now));
+        if (decision.muted) {
+          audit.push({
+            at: now,
+            kind: 'notification',
+            actor,
+            subject,
+            summary: `${quotaKey(s.quota)} in ${targetKey(home)}: alert at ${decision.band} muted by rule ${name}`,
+            data: { ...data, muted: true },
+          });
+        }
+      }
+      newStates.push({
+        target: home,
+        serviceCode: s.quota.serviceCode,
+        quotaCode: s.quota.quotaCode,
+        band: decision.band,
+        lastAlertBand: decision.alert ?? (decision.band === 'ok' ? null : (stored?.lastAlertBand ?? null)),
+        lastAlertAt:
+          decision.alert !== null ? now : decision.band === 'ok' ? null : (stored?.lastAlertAt ?? null),
+        lastActionAt: acted ? now : (stored?.lastActionAt ?? null),
+        updatedAt: now,
+      });
+    }
+    if (decision.band !== 'ok' || changed || decision.kind !== 'none') {
+      evaluations.push({
+        target: home,
+        accountName: s.target.accountName,
+        serviceCode: s.quota.serviceCode,
+        quotaCode: s.quota.quotaCode,
+        quotaName: s.quota.quotaName,
+        limit: s.quota.value,
+        usage: s.usage,
+        rule: name,
+        decision,
+        changed,
+        outcome,
+        approvalId,
+        notified,
+      });
+    }
+  }
+
+  if (!options.dryRun) {
+    // Only the quotas whose state moved are written: most of a fleet stays ok pass after pass.
+    await store.saveQuotaStates(newStates.filter((n) => !sameState(states.get(stateKey(n.target, n)), n)));
+    await store.enqueueNotifications(outbox);
+    await store.appendAudit(audit);
+  }
+  return {
+    at: now,
+    dryRun: options.dryRun,
+    evaluated,
+    evaluations,
+    counts,
+    expired,
+    audited: options.dryRun ? 0 : audit.length,
+  };
+}
+
+function sameState(before: QuotaState | undefined, after: QuotaState): boolean {
+  if (before === undefined)
+    return after.band === 'ok' && after.lastActionAt === null && after.lastAlertAt === null;
+  return (
+    before.band === after.band &&
+    before.lastAlertBand === after.lastAlertBand &&
+    before.lastAlertAt?.getTime() === after.lastAlertAt?.getTime() &&
+    before.lastActionAt?.getTime() === after.lastActionAt?.getTime()
+  );
+}
+
+/** The monthly price of one unit of a quota: `SERVICE/CODE`, else `SERVICE/*`; null when the table has neither. */
+export function priceOf(
+  prices: Readonly<Record<string, number>>,
+  quota: { serviceCode: string; quotaCode: string },
+): number | null {
+  return prices[quotaKey(quota)] ?? prices[`${quota.serviceCode}/*`] ?? null;
+}
