@@ -21,7 +21,7 @@ import {
 } from '../domain/errors.js';
 import type { MetricsExporter } from '../metrics/exporter.js';
 import type { Store } from '../storage/port.js';
-import { ApiError } from './errors.js';
+import { ApiError, INPUT_ERROR_STATUS } from './errors.js';
 import { API_BASE, type ApiDeps, apiRoutes } from './routes/api/index.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes, type SweepStatus } from './routes/health.js';
@@ -48,7 +48,8 @@ export function httpStatusOf(error: HeadroomError): ContentfulStatusCode {
   if (error instanceof StorageError) return 503;
   if (error instanceof IncompleteError) return 502;
   if (error instanceof AwsError) return 502;
-  if (error instanceof UsageError || error instanceof InputError || error instanceof ConfigError) return 400;
+  if (error instanceof InputError) return INPUT_ERROR_STATUS[error.code] ?? 400;
+  if (error instanceof UsageError || error instanceof ConfigError) return 400;
   return 500;
 }
 

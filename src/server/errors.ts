@@ -27,6 +27,16 @@ export class ApiError extends HeadroomError {
   }
 }
 
+/**
+ * The HTTP status of an InputError the API lets through by its code; any other is a 400. An
+ * unknown thing is a 404, a state that forbids the change a 409.
+ */
+export const INPUT_ERROR_STATUS: Readonly<Record<string, ContentfulStatusCode>> = {
+  HR_APPROVAL_NOT_FOUND: 404,
+  HR_APPROVAL_DECIDED: 409,
+  HR_APPROVAL_REASON: 400,
+};
+
 /** An input field that failed validation: 400, `HR_API_INVALID`, naming the field. */
 export function invalidField(field: string, message: string, hint?: string): ApiError {
   return new ApiError('HR_API_INVALID', 400, `${field} ${message}`, {

@@ -11,8 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Approval } from '../../src/domain/approval.js';
+import { newApprovalId } from '../../src/engine/approvals.js';
 import type { CompareResponse } from '../../src/server/api/schemas.js';
 import { type AccountInfo, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { openSqliteStore } from '../../src/storage/sqlite/index.js';
 import { keysOf, REPO_ROOT, runHeadroom, runProgram } from '../helpers/aws-cli.js';
 import { stopProcesses } from '../helpers/processes.js';
 import { approvableQuotas, sandboxAccounts, sandboxConfig } from '../helpers/sandbox.js';
@@ -51,6 +54,57 @@ async function attributes(locator: Locator, ...names: string[]): Promise<(string
 
 async function statuses(rows: Locator): Promise<(string | null)[]> {
   return (await attributes(rows, 'data-status')).map(([status]) => status ?? null);
+}
+
+/**
+ * Pending approvals written into serve's store, as the engine would record them (the engine that
+ * proposes them is tested elsewhere): raise each quota in staging from its value now, read from
+ * AWS, to production's.
+ */
+async function proposeApprovals(count: number): Promise<Approval[]> {
+  const comparison = (await (
+    await fetch(
+      `${url}/api/v1/compare?source=${production.id}:us-east-1&destination=${staging.id}:us-east-1&service=ec2&refresh=true`,
+    )
+  ).json()) as CompareResponse;
+  const chosen = approvableQuotas(comparison.rows, count);
+  const store = await openSqliteStore(join(dir, 'headroom.sqlite'));
+  try {
+    const now = new Date();
+    const approvals = chosen.map((key): Approval => {
+      const row = comparison.rows.find((r) => `${r.serviceCode}/${r.quotaCode}` === key);
+      if (row?.source?.value == null || row.destination?.value == null)
+        throw new Error(`no values for ${key}`);
+      return {
+        id: newApprovalId(),
+        status: 'PENDING',
+        target: { accountId: staging.id, region: 'us-east-1' },
+        serviceCode: row.serviceCode,
+        quotaCode: row.quotaCode,
+        quotaName: row.quotaName,
+        unit: row.unit,
+        global: row.global,
+        action: 'increase',
+        fromValue: row.destination.value,
+        desiredValue: row.source.value,
+        estimatedCost: 36.8 * (row.source.value - row.destination.value),
+        rule: 'ec2-capacity',
+        proposedBy: 'engine (ci@runner)',
+        reason: `usage reached 85% of ${row.destination.value}`,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + 24 * 3_600_000),
+        decidedBy: null,
+        decidedAt: null,
+        decisionReason: null,
+        requestId: null,
+        outcome: null,
+      };
+    });
+    for (const approval of approvals) await store.saveApproval(approval);
+    return approvals;
+  } finally {
+    await store.close();
+  }
 }
 
 async function shoot(name: string): Promise<void> {
@@ -259,6 +313,71 @@ describe.skipIf(missing)('the dashboard in Chromium', { timeout: 120_000 }, () =
     // The sandbox applied them: the quotas now hold the desired values.
     expect(sandbox.admin.requests().every((r) => r.status === 'APPROVED')).toBe(true);
     await shoot('requests');
+  });
+
+  it('decides approvals: Deny needs a reason, Approve files the request; the audit chain verifies', async () => {
+    const [toDeny, toApprove] = await proposeApprovals(2);
+    if (toDeny === undefined || toApprove === undefined) throw new Error('two approvable quotas expected');
+    await page.goto(`${url}/approvals`);
+    const rows = page.getByTestId('approval-row');
+    await expect
+      .poll(() => attributes(rows, 'data-approval-id', 'data-status'), { timeout: 30_000 })
+      .toEqual(
+        expect.arrayContaining([
+          [toDeny.id, 'PENDING'],
+          [toApprove.id, 'PENDING'],
+        ]),
+      );
+    await expect
+      .poll(() => page.getByRole('link', { name: 'Approvals' }).getAttribute('aria-current'))
+      .toBe('page');
+    await shoot('approvals');
+
+    // Deny without a reason: refused on the page, nothing sent.
+    await page.getByRole('button', { name: `Deny ${toDeny.id}` }).click();
+    const decision = page.getByTestId('approval-decision');
+    await decision.getByRole('button', { name: 'Deny', exact: true }).click();
+    const required = decision.getByRole('alert');
+    await expect.poll(() => required.textContent(), { timeout: 10_000 }).toContain('needs a reason');
+    expect(await decision.getByLabel('Reason (required)').getAttribute('aria-invalid')).toBe('true');
+    // The same in the dark theme.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shoot('approvals-deny-reason-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await shoot('approvals-deny-reason');
+    await decision.getByLabel('Reason (required)').fill('staging does not need it');
+    await decision.getByRole('button', { name: 'Deny', exact: true }).click();
+    const result = page.getByTestId('approval-result');
+    await expect
+      .poll(() => attributes(result, 'data-approval-id', 'data-status'), { timeout: 30_000 })
+      .toEqual([[toDeny.id, 'DENIED']]);
+
+    // Approve: the request is filed at the sandbox, and the result says EXECUTED with its id.
+    const before = sandbox.admin.requests().length;
+    await page.getByRole('button', { name: `Approve ${toApprove.id}` }).click();
+    await decision.getByLabel('Reason (optional)').fill('launch week');
+    await decision.getByRole('button', { name: 'Approve and file' }).click();
+    await expect
+      .poll(() => attributes(result, 'data-approval-id', 'data-status'), { timeout: 30_000 })
+      .toEqual([[toApprove.id, 'EXECUTED']]);
+    expect(await result.getByRole('link', { name: /^hr-/ }).count()).toBe(1);
+    const filed = sandbox.admin.requests().slice(before);
+    expect(filed.map((r) => [r.accountId, r.quotaCode, r.desiredValue])).toEqual([
+      [staging.id, toApprove.quotaCode, toApprove.desiredValue],
+    ]);
+    // Decided ones leave the pending list once it is read again.
+    await expect
+      .poll(async () => (await attributes(rows, 'data-approval-id')).flat(), { timeout: 30_000 })
+      .not.toContain(toApprove.id);
+    await shoot('approvals-executed');
+
+    await page.goto(`${url}/audit`);
+    const entries = page.getByTestId('audit-row');
+    await expect.poll(() => entries.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+    await page.getByRole('button', { name: 'Verify chain' }).click();
+    const verdict = page.getByTestId('audit-verdict');
+    await expect.poll(() => verdict.getAttribute('data-ok'), { timeout: 30_000 }).toBe('true');
+    await shoot('audit');
   });
 
   it('shows the age of each target in the cache, and reads one again', async () => {

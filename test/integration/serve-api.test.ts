@@ -603,6 +603,12 @@ describe('the API on loopback without authentication', () => {
         '/requests/{id}',
         '/cache/refresh',
         '/cache/clear',
+        '/approvals',
+        '/approvals/{id}',
+        '/approvals/{id}/approve',
+        '/approvals/{id}/deny',
+        '/audit',
+        '/audit/verify',
       ].sort(),
     );
     for (const [path, methods] of Object.entries(body.paths)) {

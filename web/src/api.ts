@@ -10,6 +10,11 @@ import type {
   ApiErrorBody,
   ApplyRequest,
   ApplyResponse,
+  ApprovalResponse,
+  ApprovalsResponse,
+  ApproveResponse,
+  AuditResponse,
+  AuditVerifyResponse,
   ClearRequest,
   ClearResponse,
   CompareResponse,
@@ -27,6 +32,11 @@ import type {
 
 export type {
   ApplyResponse,
+  ApprovalResponse,
+  ApprovalsResponse,
+  ApproveResponse,
+  AuditResponse,
+  AuditVerifyResponse,
   CompareResponse,
   FleetResponse,
   HistoryResponse,
@@ -39,6 +49,8 @@ export type {
 };
 export type {
   ApplyResultJson,
+  ApprovalJson,
+  AuditEntryJson,
   CompareRowJson,
   FleetTarget,
   ItemResultJson,
@@ -50,6 +62,8 @@ export type {
 
 export type RequestStatus = RequestRecordJson['status'];
 type RequestRecordJson = RequestsResponse['requests'][number];
+export type ApprovalStatus = ApprovalsResponse['approvals'][number]['status'];
+export type AuditKind = AuditResponse['entries'][number]['kind'];
 
 export class ApiError extends Error {
   /** The HTTP status; 0 when the server could not be reached. */
@@ -257,6 +271,40 @@ export function refreshCache(target: string): Promise<RefreshResponse> {
 
 export function clearCache(request: ClearRequest): Promise<ClearResponse> {
   return call('POST', `${API}/cache/clear`, { body: request });
+}
+
+export function getApprovals(
+  params: { status: readonly ApprovalStatus[] },
+  signal?: AbortSignal,
+): Promise<ApprovalsResponse> {
+  return call('GET', `${API}/approvals${queryString({ status: params.status })}`, { signal });
+}
+
+export function getApproval(id: string, signal?: AbortSignal): Promise<ApprovalResponse> {
+  return call('GET', `${API}/approvals/${segment(id)}`, { signal });
+}
+
+/** Approves and carries the action out; the reason is optional. */
+export function approveApproval(id: string, reason: string): Promise<ApproveResponse> {
+  return call('POST', `${API}/approvals/${segment(id)}/approve`, {
+    body: reason.trim() === '' ? {} : { reason: reason.trim() },
+  });
+}
+
+/** Denies, with the reason the server requires. */
+export function denyApproval(id: string, reason: string): Promise<ApprovalResponse> {
+  return call('POST', `${API}/approvals/${segment(id)}/deny`, { body: { reason } });
+}
+
+export function getAudit(
+  params: { kinds: readonly AuditKind[]; limit: number },
+  signal?: AbortSignal,
+): Promise<AuditResponse> {
+  return call('GET', `${API}/audit${queryString({ kind: params.kinds, limit: params.limit })}`, { signal });
+}
+
+export function verifyAudit(signal?: AbortSignal): Promise<AuditVerifyResponse> {
+  return call('GET', `${API}/audit/verify`, { signal });
 }
 
 /** Any thrown value as an ApiError, so an error state always has a message to show. */

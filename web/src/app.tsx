@@ -7,6 +7,8 @@ import { getSession } from './api';
 import { AppHeader } from './components/app-header';
 import { ErrorView } from './components/status-views';
 import { useApi } from './hooks/use-api';
+import { ApprovalsPage } from './pages/approvals-page';
+import { AuditPage } from './pages/audit-page';
 import { CachePage } from './pages/cache-page';
 import { ComparePage } from './pages/compare-page';
 import { FleetPage } from './pages/fleet-page';
@@ -33,6 +35,8 @@ export function App() {
             </Route>
             <Route path="/compare" component={ComparePage} />
             <Route path="/requests" component={RequestsPage} />
+            <Route path="/approvals" component={ApprovalsPage} />
+            <Route path="/audit" component={AuditPage} />
             <Route path="/cache" component={CachePage} />
             <Route component={NotFoundPage} />
           </Switch>

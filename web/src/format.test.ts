@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, formatNumber, formatPercent, levelOf, quotaKey, targetLabel } from './format';
+import {
+  formatAge,
+  formatCost,
+  formatNumber,
+  formatPercent,
+  formatUntil,
+  levelOf,
+  quotaKey,
+  targetLabel,
+} from './format';
 
 describe('the dashboard writes', () => {
   it.each([
@@ -41,6 +50,27 @@ describe('the dashboard writes', () => {
     ['2026-12-01T07:00:00.000Z', '2 d ago'],
   ])('the age of %s as %s', (iso, text) => {
     expect(formatAge(iso, Date.parse('2026-12-03T08:00:00.000Z'))).toBe(text);
+  });
+
+  it.each([
+    ['not a time', '—'],
+    ['2026-12-03T07:59:00.000Z', 'past'],
+    ['2026-12-03T08:00:00.000Z', 'past'],
+    ['2026-12-03T08:00:40.000Z', 'in 40 s'],
+    ['2026-12-03T08:12:00.000Z', 'in 12 min'],
+    ['2026-12-03T13:30:00.000Z', 'in 5 h'],
+    ['2026-12-06T09:00:00.000Z', 'in 3 d'],
+  ])('the time until %s as %s', (iso, text) => {
+    expect(formatUntil(iso, Date.parse('2026-12-03T08:00:00.000Z'))).toBe(text);
+  });
+
+  it.each([
+    [null, '—'],
+    [0, '$0.00/mo'],
+    [1104, '$1,104.00/mo'],
+    [36.8, '$36.80/mo'],
+  ])('an estimated cost of %s as %s', (value, text) => {
+    expect(formatCost(value)).toBe(text);
   });
 
   it('a target as name:region (account), or account:region without a name', () => {

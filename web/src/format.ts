@@ -40,6 +40,31 @@ export function formatAge(iso: string | null | undefined, now: number): string {
   return `${integer.format(Math.floor(hours / 24))} d ago`;
 }
 
+/** How long until an ISO time, as "in 40 s", "in 12 min", "in 5 h", "in 3 d", or "past" once it is. */
+export function formatUntil(iso: string, now: number): string {
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return '—';
+  const seconds = Math.floor((at - now) / 1000);
+  if (seconds <= 0) return 'past';
+  if (seconds < 60) return `in ${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `in ${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `in ${hours} h`;
+  return `in ${integer.format(Math.floor(hours / 24))} d`;
+}
+
+const dollars = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  maximumFractionDigits: 2,
+});
+
+/** An estimated monthly cost in USD (the price table's currency), e.g. "$1,104.00/mo"; none as an em dash. */
+export function formatCost(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : `${dollars.format(value)}/mo`;
+}
+
 const dateTime = new Intl.DateTimeFormat('en-US', {
   year: 'numeric',
   month: 'short',

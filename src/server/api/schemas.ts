@@ -4,6 +4,8 @@
  * the inferred types (types only), so the three cannot drift apart. Times are ISO 8601 strings.
  */
 import { z } from '@hono/zod-openapi';
+import { APPROVAL_STATUSES } from '../../domain/approval.js';
+import { AUDIT_KINDS } from '../../domain/audit.js';
 import { QUOTA_CODE_PATTERN, SERVICE_CODE_PATTERN } from '../../domain/quota.js';
 import { REQUEST_STATUSES } from '../../domain/request.js';
 
@@ -523,6 +525,164 @@ export const ClearRequestSchema = z
 
 export const ClearResponseSchema = z.object({ removed: z.int() }).openapi('ClearResponse');
 
+// ---- approvals and the audit trail --------------------------------------------------------
+
+/** A comma-separated list of values from `allowed` in a query parameter. */
+function listParam<T extends string>(allowed: readonly T[], what: string, example: string) {
+  return z
+    .string()
+    .refine((text) => text.split(',').every((s) => (allowed as readonly string[]).includes(s)), {
+      error: `must be ${what} separated by commas, of ${allowed.join(', ')}`,
+    })
+    .transform((text) => text.split(',') as T[])
+    .optional()
+    .openapi({ example });
+}
+
+export const ApprovalsQuerySchema = z.object({
+  status: listParam(APPROVAL_STATUSES, 'statuses', 'PENDING,EXECUTED'),
+  account: z.string().max(64).optional().openapi({ description: 'an account id or name' }),
+  region: z.string().max(32).optional(),
+});
+
+export const ApprovalSchema = z
+  .object({
+    /** `ap-` and 12 hex digits. */
+    id: z.string().openapi({ example: 'ap-5f0c2e9a41d7' }),
+    status: z.enum(APPROVAL_STATUSES),
+    /** ACCOUNT_ID:REGION where the request would be filed (a global quota's home region). */
+    target: z.string(),
+    accountId: z.string(),
+    region: z.string(),
+    serviceCode: z.string(),
+    quotaCode: z.string(),
+    quotaName: z.string(),
+    unit: z.string(),
+    global: z.boolean(),
+    action: z.enum(['increase', 'support-case']),
+    /** The limit when it was proposed. */
+    fromValue: z.number(),
+    desiredValue: z.number(),
+    /** Estimated monthly cost of the increase; null without a price for it. */
+    estimatedCost: z.number().nullable(),
+    /** The rule that proposed it. */
+    rule: z.string(),
+    proposedBy: z.string(),
+    /** Why the engine proposed it. */
+    reason: z.string(),
+    createdAt: iso,
+    expiresAt: iso,
+    decidedBy: z.string().nullable(),
+    decidedAt: iso.nullable(),
+    decisionReason: z.string().nullable(),
+    /** The request filed when it was carried out. */
+    requestId: z.string().nullable(),
+    /** What carrying it out gave, in words. */
+    outcome: z.string().nullable(),
+  })
+  .openapi('Approval');
+
+export const ApprovalsResponseSchema = z
+  .object({ approvals: z.array(ApprovalSchema) })
+  .openapi('ApprovalsResponse');
+
+export const ApprovalParamSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, { error: 'must be an approval id (ap- and 12 hex digits)' })
+    .openapi({ param: { name: 'id' }, example: 'ap-5f0c2e9a41d7' }),
+});
+
+export const ApprovalResponseSchema = z.object({ approval: ApprovalSchema }).openapi('ApprovalResponse');
+
+export const ApproveRequestSchema = z
+  .object({
+    /** Why; recorded with the decision and in the audit trail. */
+    reason: z.string().trim().max(500).optional(),
+  })
+  .openapi('ApproveRequest');
+
+export const DenyRequestSchema = z
+  .object({
+    /** Why; recorded with the decision and in the audit trail. */
+    reason: z.string().trim().min(1, { error: 'must say why (1 to 500 characters)' }).max(500),
+  })
+  .openapi('DenyRequest');
+
+export const ApproveResponseSchema = z
+  .object({
+    /** EXECUTED (see requestId) or FAILED (see outcome). */
+    approval: ApprovalSchema,
+    /** What carrying it out gave. */
+    outcome: z.object({
+      status: z.enum(['filed', 'case-opened', 'already-open', 'queued', 'satisfied', 'held', 'failed']),
+      message: z.string(),
+      requestId: z.string().nullable(),
+    }),
+  })
+  .openapi('ApproveResponse');
+
+export const AUDIT_DEFAULT_LIMIT = 200;
+export const AUDIT_MAX_LIMIT = 5000;
+
+export const AuditQuerySchema = z.object({
+  /** Entries at or after this time. */
+  since: z.iso
+    .datetime({ offset: true, error: 'must be an ISO 8601 time, e.g. 2026-12-03T08:00:00Z' })
+    .optional()
+    .openapi({ example: '2026-12-03T08:00:00Z' }),
+  kind: listParam(AUDIT_KINDS, 'kinds', 'approval,action'),
+  /** The newest this many (default 200, at most 5000). */
+  limit: z
+    .string()
+    .regex(/^\d+$/, { error: `must be a whole number from 1 to ${AUDIT_MAX_LIMIT}` })
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= AUDIT_MAX_LIMIT, {
+      error: `must be a whole number from 1 to ${AUDIT_MAX_LIMIT}`,
+    })
+    .optional()
+    .openapi({ example: '200' }),
+});
+
+const auditHeadSchema = z.object({ seq: z.int(), hash: z.string() });
+
+export const AuditEntrySchema = z
+  .object({
+    /** Its place in the chain, from 1. */
+    seq: z.int(),
+    at: iso,
+    kind: z.enum(AUDIT_KINDS),
+    /** `engine`, or the person who decided. */
+    actor: z.string(),
+    /** `ACCOUNT:REGION SERVICE/CODE`, an approval id, a channel. */
+    subject: z.string(),
+    summary: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .openapi('AuditEntry');
+
+export const AuditResponseSchema = z
+  .object({
+    /** Oldest first: the newest `limit` entries matching the filters, the newest last. */
+    entries: z.array(AuditEntrySchema),
+    /** The last entry written, as the store records it apart from the log; null before the first. */
+    head: auditHeadSchema.nullable(),
+  })
+  .openapi('AuditResponse');
+
+export const AuditVerifyResponseSchema = z
+  .object({
+    ok: z.boolean(),
+    /** Entries read and checked. */
+    entries: z.int(),
+    head: auditHeadSchema.nullable(),
+    /** The first entry at fault, when the chain does not hold. */
+    break: z.object({ seq: z.int(), problem: z.string() }).nullable(),
+  })
+  .openapi('AuditVerifyResponse');
+
 // ---- types for the dashboard ----------------------------------------------------------------
 
 export type ApiErrorBody = z.infer<typeof ApiErrorSchema>;
@@ -549,3 +709,12 @@ export type RequestResponse = z.infer<typeof RequestResponseSchema>;
 export type RefreshResponse = z.infer<typeof RefreshResponseSchema>;
 export type ClearRequest = z.input<typeof ClearRequestSchema>;
 export type ClearResponse = z.infer<typeof ClearResponseSchema>;
+export type ApprovalJson = z.infer<typeof ApprovalSchema>;
+export type ApprovalsResponse = z.infer<typeof ApprovalsResponseSchema>;
+export type ApprovalResponse = z.infer<typeof ApprovalResponseSchema>;
+export type ApproveRequest = z.input<typeof ApproveRequestSchema>;
+export type DenyRequest = z.input<typeof DenyRequestSchema>;
+export type ApproveResponse = z.infer<typeof ApproveResponseSchema>;
+export type AuditEntryJson = z.infer<typeof AuditEntrySchema>;
+export type AuditResponse = z.infer<typeof AuditResponseSchema>;
+export type AuditVerifyResponse = z.infer<typeof AuditVerifyResponseSchema>;

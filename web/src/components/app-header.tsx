@@ -6,6 +6,8 @@ const NAV = [
   { href: '/', label: 'Fleet' },
   { href: '/compare', label: 'Compare' },
   { href: '/requests', label: 'Requests' },
+  { href: '/approvals', label: 'Approvals' },
+  { href: '/audit', label: 'Audit trail' },
   { href: '/cache', label: 'Cache' },
 ] as const;
 

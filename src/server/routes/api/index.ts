@@ -5,6 +5,7 @@
  */
 import { createRoute } from '@hono/zod-openapi';
 import { SessionSchema } from '../../api/schemas.js';
+import { approvalRoutes } from './approvals.js';
 import { cacheRoutes } from './cache.js';
 import { compareRoutes } from './compare.js';
 import { requestRoutes } from './requests.js';
@@ -42,6 +43,7 @@ export function apiRoutes(deps: ApiDeps) {
   api.route('/', compareRoutes(deps));
   api.route('/', requestRoutes(deps));
   api.route('/', cacheRoutes(deps));
+  api.route('/', approvalRoutes(deps));
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   api.openAPIRegistry.registerComponent('securitySchemes', 'basic', { type: 'http', scheme: 'basic' });
   api.doc31('/openapi.json', documentConfig(deps.version));

@@ -145,8 +145,8 @@ const ERROR_DESCRIPTIONS = {
   400: 'Bad input: `error.field` names the field at fault',
   401: 'Authentication is required (serve.auth); `WWW-Authenticate` says which',
   403: 'Refused: a missing or wrong X-CSRF-Token, a request from another site, or a Host that is not this machine',
-  404: 'No such target or request; `error.field` names the parameter',
-  409: 'The target is being read already',
+  404: 'No such target, request or approval; `error.field` names the parameter',
+  409: 'The target is being read already, or the approval was decided already',
   502: 'AWS could not be read',
 } as const;
 
