@@ -14,7 +14,7 @@ export function registerIamPolicy(program: Command): void {
   program
     .command('iam-policy')
     .description(
-      'print the least-privilege IAM policy headroom needs (read-only unless --requests), generated from what each module calls',
+      'print the least-privilege IAM policy headroom needs (reads, and publishes alerts to your SNS topics; files requests only with --requests), generated from what each module calls',
     )
     .option('--requests', 'also allow filing increase requests and Support cases (apply, the engine)', false)
     .option(
