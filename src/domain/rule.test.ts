@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   chooseRule,
   compareSpecificity,
+  describeHours,
   fitRule,
   globPattern,
   inBusinessHours,
@@ -167,6 +168,13 @@ describe('business hours', () => {
       day: 'fri',
       minute: 20 * 60,
     });
+  });
+
+  it('reads back as written', () => {
+    expect(describeHours({ ...london, days: [...london.days] })).toBe('mon-fri 09:00-17:00 Europe/London');
+    expect(describeHours({ ...london, days: ['mon', 'wed', 'sat', 'sun'] })).toBe(
+      'mon,wed,sat,sun 09:00-17:00 Europe/London',
+    );
   });
 
   it('none means always', () => {

@@ -285,7 +285,23 @@ function clock(minute: number): string {
 
 /** `mon-fri 09:00-17:00 Europe/London`. */
 export function describeHours(hours: BusinessHours): string {
-  return `${hours.days.join(',')} ${clock(hours.startMinute)}-${clock(hours.endMinute)} ${hours.timeZone}`;
+  return `${daysText(hours.days)} ${clock(hours.startMinute)}-${clock(hours.endMinute)} ${hours.timeZone}`;
+}
+
+/** Days with runs of three or more written as ranges: `mon-fri`, `mon,wed,sat-sun`. */
+function daysText(days: readonly Weekday[]): string {
+  const indexes = WEEKDAYS.map((d, i) => (days.includes(d) ? i : -1)).filter((i) => i >= 0);
+  const parts: string[] = [];
+  for (let k = 0; k < indexes.length;) {
+    let end = k;
+    while (end + 1 < indexes.length && (indexes[end + 1] as number) === (indexes[end] as number) + 1) end++;
+    const first = WEEKDAYS[indexes[k] as number] as Weekday;
+    const last = WEEKDAYS[indexes[end] as number] as Weekday;
+    if (end - k >= 2) parts.push(`${first}-${last}`);
+    else parts.push(...indexes.slice(k, end + 1).map((i) => WEEKDAYS[i] as Weekday));
+    k = end + 1;
+  }
+  return parts.join(',');
 }
 
 /** `09:00` as minutes after midnight; `24:00` is the end of the day. Null when it is not a time. */

@@ -239,7 +239,7 @@ function log(logger: Logger, message: AlertMessage, result: DeliveryResult): voi
     attempts: result.attempts,
     error: result.error ?? undefined,
   };
-  if (result.status === 'delivered') logger.info(fields, 'notification delivered');
+  if (result.status === 'delivered') logger.debug(fields, 'notification delivered');
   else if (result.status === 'retrying') logger.warn(fields, 'notification failed; will retry');
   else logger.error(fields, 'notification failed for good');
 }
