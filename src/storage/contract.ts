@@ -4,6 +4,9 @@
  * hono's `common.case.test.ts`). Only the port is used here, never an adapter's insides.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Approval } from '../domain/approval.js';
+import { type AuditKind, GENESIS_HASH, verifyChain } from '../domain/audit.js';
+import type { AlertMessage, Notification, QuotaState } from '../domain/engine.js';
 import { StorageError } from '../domain/errors.js';
 import type { DiscoveredAccount, InventoryProblem } from '../domain/inventory.js';
 import type {
@@ -1395,6 +1398,207 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
           inUse: ['eu-west-1'],
         });
         expect(await store.accountRegions(OTHER_ACCOUNT)).toBeUndefined();
+      });
+    });
+
+    describe('approvals', () => {
+      function approval(id: string, minutes: number, overrides: Partial<Approval> = {}): Approval {
+        return {
+          id,
+          status: 'PENDING',
+          target: US_EAST_1,
+          serviceCode: 'ec2',
+          quotaCode: 'L-1216C47A',
+          quotaName: 'Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances',
+          unit: 'None',
+          global: false,
+          action: 'increase',
+          fromValue: 1152,
+          desiredValue: 2400,
+          estimatedCost: 45_264.5,
+          rule: 'compute',
+          proposedBy: 'engine (ops@host)',
+          reason: 'utilization 91% of 1152 is at critical',
+          createdAt: at(minutes),
+          expiresAt: at(minutes + 72 * 60),
+          decidedBy: null,
+          decidedAt: null,
+          decisionReason: null,
+          requestId: null,
+          outcome: null,
+          ...overrides,
+        };
+      }
+
+      it('saves, replaces and reads every field back', async () => {
+        const first = approval('ap-000000000001', 0);
+        await store.saveApproval(first);
+        expect(await store.getApproval(first.id)).toEqual(first);
+        const decided = {
+          ...first,
+          status: 'EXECUTED' as const,
+          decidedBy: 'sre',
+          decidedAt: at(5),
+          decisionReason: 'ok',
+          requestId: 'hr-0123456789ab',
+          outcome: 'filed: asked for 2400',
+        };
+        await store.saveApproval(decided);
+        expect(await store.getApproval(first.id)).toEqual(decided);
+        expect(await store.getApproval('ap-ffffffffffff')).toBeUndefined();
+      });
+
+      it('lists by status, target and quota, newest first', async () => {
+        await store.saveApproval(approval('ap-000000000001', 0));
+        await store.saveApproval(approval('ap-000000000002', 10, { status: 'DENIED', estimatedCost: null }));
+        await store.saveApproval(approval('ap-000000000003', 20, { target: EU_WEST_1 }));
+        await store.saveApproval(
+          approval('ap-000000000004', 30, { quotaCode: 'L-0263D0A3', action: 'support-case' }),
+        );
+        const ids = (list: Approval[]) => list.map((a) => a.id);
+        expect(ids(await store.listApprovals())).toEqual([
+          'ap-000000000004',
+          'ap-000000000003',
+          'ap-000000000002',
+          'ap-000000000001',
+        ]);
+        expect(ids(await store.listApprovals({ statuses: ['DENIED'] }))).toEqual(['ap-000000000002']);
+        expect(ids(await store.listApprovals({ target: EU_WEST_1 }))).toEqual(['ap-000000000003']);
+        expect(
+          ids(
+            await store.listApprovals({
+              statuses: ['PENDING'],
+              target: US_EAST_1,
+              quota: { serviceCode: 'ec2', quotaCode: 'L-1216C47A' },
+            }),
+          ),
+        ).toEqual(['ap-000000000001']);
+      });
+    });
+
+    describe('engine state', () => {
+      it('inserts and replaces per target and quota', async () => {
+        const state: QuotaState = {
+          target: US_EAST_1,
+          serviceCode: 'ec2',
+          quotaCode: 'L-1216C47A',
+          band: 'critical',
+          lastAlertBand: 'critical',
+          lastAlertAt: at(1),
+          lastActionAt: null,
+          updatedAt: at(1),
+        };
+        const other: QuotaState = {
+          ...state,
+          target: EU_WEST_1,
+          band: 'ok',
+          lastAlertBand: null,
+          lastAlertAt: null,
+        };
+        await store.saveQuotaStates([state, other]);
+        await store.saveQuotaStates([{ ...state, band: 'emergency', lastActionAt: at(2), updatedAt: at(2) }]);
+        const found = (await store.quotaStates()).sort((a, b) =>
+          a.target.region.localeCompare(b.target.region),
+        );
+        expect(found).toEqual([
+          other,
+          { ...state, band: 'emergency', lastActionAt: at(2), updatedAt: at(2) },
+        ]);
+      });
+    });
+
+    describe('notifications', () => {
+      const message: AlertMessage = {
+        kind: 'alert',
+        band: 'critical',
+        accountId: ACCOUNT,
+        accountName: 'prod',
+        region: 'us-east-1',
+        serviceCode: 'ec2',
+        quotaCode: 'L-1216C47A',
+        quotaName: 'Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances',
+        limit: 1152,
+        usage: 1050,
+        utilization: 91.15,
+        rule: 'compute',
+        decision: 'alert at critical',
+        reason: 'utilization 91.1% of 1152 is at critical',
+        at: at(0).toISOString(),
+      };
+      function notification(
+        id: string,
+        minutes: number,
+        overrides: Partial<Notification> = {},
+      ): Notification {
+        return {
+          id,
+          channel: 'ops',
+          message,
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: at(minutes),
+          lastError: null,
+          createdAt: at(minutes),
+          deliveredAt: null,
+          ...overrides,
+        };
+      }
+
+      it('gives the pending ones that are due, oldest first, and lists all newest first', async () => {
+        await store.enqueueNotifications([
+          notification('nt-000000000001', 0),
+          notification('nt-000000000002', 1, { nextAttemptAt: at(30) }),
+          notification('nt-000000000003', 2),
+        ]);
+        await store.saveNotification(
+          notification('nt-000000000003', 2, { status: 'delivered', attempts: 1, deliveredAt: at(3) }),
+        );
+        expect((await store.dueNotifications(at(10))).map((n) => n.id)).toEqual(['nt-000000000001']);
+        expect((await store.dueNotifications(at(30))).map((n) => n.id)).toEqual([
+          'nt-000000000001',
+          'nt-000000000002',
+        ]);
+        expect(await store.dueNotifications(at(30), 1)).toEqual([notification('nt-000000000001', 0)]);
+        const all = await store.listNotifications();
+        expect(all.map((n) => n.id)).toEqual(['nt-000000000003', 'nt-000000000002', 'nt-000000000001']);
+        expect(all[0]).toEqual(
+          notification('nt-000000000003', 2, { status: 'delivered', attempts: 1, deliveredAt: at(3) }),
+        );
+        expect((await store.listNotifications({ statuses: ['delivered'] })).map((n) => n.id)).toEqual([
+          'nt-000000000003',
+        ]);
+      });
+    });
+
+    describe('audit trail', () => {
+      it('chains appends from the genesis hash and reads back by time, kind and subject', async () => {
+        expect(await store.auditHead()).toBeNull();
+        const input = (n: number, kind: AuditKind, subject: string) => ({
+          at: at(n),
+          kind,
+          actor: 'engine',
+          subject,
+          summary: `entry ${n}`,
+          data: { n },
+        });
+        const written = await store.appendAudit([
+          input(0, 'evaluation', 'a ec2/L-1'),
+          input(1, 'decision', 'b ec2/L-2'),
+        ]);
+        await store.appendAudit([input(2, 'approval', 'ap-1')]);
+        expect(written.map((e) => e.seq)).toEqual([1, 2]);
+        expect(written[0]?.prevHash).toBe(GENESIS_HASH);
+        const all = await store.auditEntries();
+        expect(all.map((e) => e.seq)).toEqual([1, 2, 3]);
+        expect(all[2]?.prevHash).toBe(all[1]?.hash);
+        expect(await store.auditHead()).toEqual({ seq: 3, hash: all[2]?.hash });
+        expect((await store.auditEntries({ since: at(1) })).map((e) => e.seq)).toEqual([2, 3]);
+        expect((await store.auditEntries({ kinds: ['approval', 'evaluation'] })).map((e) => e.seq)).toEqual([
+          1, 3,
+        ]);
+        expect((await store.auditEntries({ subject: 'b ' })).map((e) => e.seq)).toEqual([2]);
+        expect((await store.auditEntries({ limit: 2 })).map((e) => e.seq)).toEqual([2, 3]);
+        expect(verifyChain(all, await store.auditHead())).toBeNull();
       });
     });
 

@@ -1,17 +1,17 @@
 /**
- * The audit trail's chain against a real SQLite store: it verifies as written, and an edited
- * entry, a deleted one in the middle, or entries cut from the end are each found. The store's
- * triggers refuse edits and deletes, so each tamper drops them first, as someone holding the file
- * could.
+ * The audit trail's chain (src/audit/verify.ts) against a real SQLite store: it verifies as
+ * written, and an edited entry, a deleted one in the middle, or entries cut from the end are each
+ * found. The store's triggers refuse edits and deletes, so each tamper drops them first, as
+ * someone holding the file could.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AuditInput, entryHash } from '../domain/audit.js';
-import { openSqliteStore, type SqliteStore } from '../storage/sqlite/index.js';
-import { verifyAudit } from './verify.js';
+import { type AuditInput, entryHash } from '../../domain/audit.js';
+import { openSqliteStore, type SqliteStore } from './index.js';
+import { verifyAudit } from '../../audit/verify.js';
 
 let dir: string;
 let file: string;
