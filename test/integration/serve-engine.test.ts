@@ -75,7 +75,11 @@ afterAll(async () => {
   await server.stop();
   await ctx.close();
   await sandbox.close();
-  await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  await new Promise<void>((resolve) =>
+    receiver.close(() => {
+      resolve();
+    }),
+  );
   await rm(dir, { recursive: true, force: true });
 });
 
