@@ -20,8 +20,8 @@ import { GLOBAL_QUOTA_HOME_REGION, targetKey } from '../domain/target.js';
 import { type AuditVerdict, verifyAudit } from '../audit/verify.js';
 import type { EngineDeps } from '../engine/actions.js';
 import * as approvals from '../engine/approvals.js';
-import { type Decision, decide, FRESH_STATE } from '../engine/decide.js';
-import { type EngineReport, priceOf, ruleFor, runEngine } from '../engine/run.js';
+import { type Decision, decide } from '../engine/decide.js';
+import { decisionState, type EngineReport, priceOf, ruleFor, runEngine } from '../engine/run.js';
 import { deliverPending, type DeliverySummary } from '../notify/deliver.js';
 import type { Context } from './context.js';
 import { operator } from './requests.js';
@@ -151,17 +151,7 @@ export async function explainRule(
     const decision = decide({
       quota: { limit: quota.value, usage, adjustable: quota.adjustable, unit: quota.unit },
       rule: settings,
-      state: {
-        ...FRESH_STATE,
-        band: state?.band ?? 'ok',
-        lastAlert:
-          state?.lastAlertBand && state.lastAlertAt
-            ? { band: state.lastAlertBand, at: state.lastAlertAt }
-            : null,
-        lastActionAt: state?.lastActionAt ?? null,
-        openRequest: openRequest ? { id: openRequest.id, desiredValue: openRequest.desiredValue } : null,
-        pendingApproval: pending ? { id: pending.id, desiredValue: pending.desiredValue } : null,
-      },
+      state: decisionState(state, openRequest, pending),
       now: new Date(),
       unitPrice: priceOf(ctx.config.prices, quota),
     });

@@ -154,27 +154,18 @@ export function decide(input: DecisionInput): Decision {
     cost: null,
   } satisfies Partial<Decision>;
 
-  if (quota.limit === null || quota.usage === null) {
-    return {
-      ...base,
-      kind: 'none',
-      band: 'ok',
-      utilization: null,
-      basis: 'current',
-      reason: quota.limit === null ? 'AWS shows no limit for it' : 'nothing measures its usage',
-    };
+  const unknown =
+    quota.limit === null
+      ? 'AWS shows no limit for it'
+      : quota.usage === null
+        ? 'nothing measures its usage'
+        : quota.limit <= 0
+          ? `its limit is ${quota.limit}: nothing can be used, so nothing to watch`
+          : null;
+  if (unknown !== null || quota.limit === null || quota.usage === null) {
+    return { ...base, kind: 'none', band: 'ok', utilization: null, basis: 'current', reason: unknown ?? '' };
   }
   const limit = quota.limit;
-  if (limit <= 0) {
-    return {
-      ...base,
-      kind: 'none',
-      band: 'ok',
-      utilization: null,
-      basis: 'current',
-      reason: `its limit is ${limit}: nothing can be used, so nothing to watch`,
-    };
-  }
 
   // The larger of current and forecast utilization decides, and the decision says which.
   const forecast = input.forecastUsage ?? null;

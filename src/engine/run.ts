@@ -99,6 +99,27 @@ export function ruleFor(
     : { name: rule.name, settings: rule, rule };
 }
 
+/** What `decide` needs to know of a quota: its stored state, and what is open for it. */
+export function decisionState(
+  stored: QuotaState | undefined,
+  openRequest: Pick<QuotaRequestRecord, 'id' | 'desiredValue'> | undefined,
+  pendingApproval: Pick<Approval, 'id' | 'desiredValue'> | undefined,
+): DecisionState {
+  return {
+    ...FRESH_STATE,
+    band: stored?.band ?? 'ok',
+    lastAlert:
+      stored?.lastAlertBand && stored.lastAlertAt
+        ? { band: stored.lastAlertBand, at: stored.lastAlertAt }
+        : null,
+    lastActionAt: stored?.lastActionAt ?? null,
+    openRequest: openRequest ? { id: openRequest.id, desiredValue: openRequest.desiredValue } : null,
+    pendingApproval: pendingApproval
+      ? { id: pendingApproval.id, desiredValue: pendingApproval.desiredValue }
+      : null,
+  };
+}
+
 /** `engine (user@host)`: who the engine acts as. */
 export function engineActor(operator = `headroom@${hostname()}`): string {
   return `engine (${operator})`;
@@ -226,19 +247,7 @@ export async function runEngine(deps: EngineDeps, options: EngineOptions): Promi
     const key = stateKey(home, s.quota);
     const stored = states.get(key);
     const { name, settings } = ruleFor(config.engine.rules, config.engine.defaults, s.target, s.quota);
-    const openRequest = open.get(key);
-    const approval = pending.get(key);
-    const state: DecisionState = {
-      ...FRESH_STATE,
-      band: stored?.band ?? 'ok',
-      lastAlert:
-        stored?.lastAlertBand && stored.lastAlertAt
-          ? { band: stored.lastAlertBand, at: stored.lastAlertAt }
-          : null,
-      lastActionAt: stored?.lastActionAt ?? null,
-      openRequest: openRequest ? { id: openRequest.id, desiredValue: openRequest.desiredValue } : null,
-      pendingApproval: approval ? { id: approval.id, desiredValue: approval.desiredValue } : null,
-    };
+    const state = decisionState(stored, open.get(key), pending.get(key));
     const decision = decide({
       quota: { limit: s.quota.value, usage: s.usage, adjustable: s.quota.adjustable, unit: s.quota.unit },
       rule: settings,
