@@ -117,8 +117,11 @@ function rule(
   ];
 }
 
-/** headroom.yaml with these rules (quotas no rule matches only get recorded). */
-async function writeRules(rules: string[], extra: string[] = []): Promise<void> {
+/**
+ * headroom.yaml with these rules (quotas no rule matches only get recorded), `extra` top-level
+ * lines, and `engine` lines under engine:.
+ */
+async function writeRules(rules: string[], extra: string[] = [], engine: string[] = []): Promise<void> {
   await writeFile(
     join(dir, 'headroom.yaml'),
     sandboxConfig(sandbox, {
@@ -126,6 +129,7 @@ async function writeRules(rules: string[], extra: string[] = []): Promise<void> 
       services: SERVICES,
       extra: [
         'engine:',
+        ...engine,
         '  defaults:',
         '    level: monitor_only',
         'notifications:',
@@ -220,6 +224,21 @@ describe('auto_approve: a quota crossing critical', () => {
 
   it('gets exactly one request and one alert, however often the engine runs', async () => {
     await writeRules(rule('approve-me', approveQuota, 'auto_approve', 'critical', ['notify: [hook]']));
+    // A dry run decides the same, and writes, files and sends nothing.
+    const auditBefore = (JSON.parse((await ok(['audit', '--format', 'json'])).stdout) as AuditEntry[]).length;
+    const dry = JSON.parse((await ok(['engine', 'run', '--dry-run', '--format', 'json'])).stdout) as {
+      report: { counts: Record<string, number>; audited: number };
+      delivery: unknown;
+    };
+    expect(dry.report.counts.request).toBe(1);
+    expect(dry.report.audited).toBe(0);
+    expect(dry.delivery).toBeNull();
+    expect(requestsFor(approveQuota)).toEqual([]);
+    expect(alertsFor(approveQuota)).toEqual([]);
+    expect((JSON.parse((await ok(['audit', '--format', 'json'])).stdout) as AuditEntry[]).length).toBe(
+      auditBefore,
+    );
+
     const first = await ok(['engine', 'run', '--format', 'json']);
     const report = JSON.parse(first.stdout) as { report: { counts: Record<string, number> } };
     expect(report.report.counts.request).toBe(1);
@@ -334,6 +353,43 @@ describe('a quota the API cannot raise', () => {
     expect(cases[0]?.accountId).toBe(fixedQuota.accountId);
     expect(cases[0]?.subject).toContain(fixedQuota.quotaCode);
     expect(requestsFor(fixedQuota)).toEqual([]);
+  });
+});
+
+describe('Support cases are capped per account per hour', () => {
+  it('opens at most engine.supportCasesPerHour, holds the rest, and never opens one twice', async () => {
+    const rows = JSON.parse(
+      (await ok(['quotas', '--target', `${management.name}:us-east-1`, '--format', 'json'])).stdout,
+    ) as QuotaRowJson[];
+    const fixed = rows.filter(
+      (r) => !r.adjustable && r.usage !== null && (r.utilization ?? 0) > 0.5 && (r.utilization ?? 0) < 5,
+    );
+    if (fixed.length < 2) throw new Error('the sandbox seed has too few quotas the API cannot raise');
+    const opened = () => sandbox.admin.supportCases().filter((c) => c.accountId === management.id).length;
+    const before = opened();
+    await writeRules(
+      [
+        '  - name: fixed-ones',
+        `    match: {accounts: [${management.name}], quotas: [${fixed.map((r) => r.quotaCode).join(', ')}]}`,
+        '    level: full_auto',
+        '    thresholds: {warning: 40, critical: 45, emergency: 1000}',
+      ],
+      [],
+      ['  supportCasesPerHour: 1'],
+    );
+    const run = JSON.parse((await ok(['engine', 'run', '--format', 'json'])).stdout) as {
+      report: { evaluations: { quotaCode: string; outcome: { status: string; message: string } | null }[] };
+    };
+    const outcomes = run.report.evaluations
+      .filter((e) => fixed.some((r) => r.quotaCode === e.quotaCode))
+      .map((e) => e.outcome?.status);
+    expect(outcomes.filter((o) => o === 'case-opened')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'held')).toHaveLength(fixed.length - 1);
+    expect(run.report.evaluations.find((e) => e.outcome?.status === 'held')?.outcome?.message).toContain(
+      '(engine.supportCasesPerHour: 1)',
+    );
+    await ok(['engine', 'run']);
+    expect(opened() - before).toBe(1);
   });
 });
 
