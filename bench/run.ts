@@ -18,6 +18,8 @@
  *
  * `--only api` (bench/api.ts): the dashboard API's fleet and target answers over 200,000 stored
  * quotas, against the store reads they start from; written to bench/results/api.json.
+ * `--only engine` (bench/engine.ts): one policy-engine pass over the same 200,000 quotas (dry,
+ * first, steady), against the store read it starts from; written to bench/results/engine.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -34,6 +36,7 @@ import {
 } from '@aws-sdk/client-service-quotas';
 import { type Sandbox, startSandbox } from '../src/sandbox/index.js';
 import { benchApi } from './api.js';
+import { benchEngine } from './engine.js';
 import { benchCollect } from './collect.js';
 import { benchMetrics, median } from './metrics.js';
 
@@ -410,6 +413,12 @@ if (options.only === undefined || options.only === 'api') {
   writeFileSync(new URL('./results/api.json', import.meta.url), `${JSON.stringify(api, null, 2)}\n`);
   console.log(JSON.stringify(api, null, 2));
   console.log('written to bench/results/api.json');
+}
+if (options.only === undefined || options.only === 'engine') {
+  const engine = { measuredAt: new Date().toISOString(), node: process.version, ...(await benchEngine()) };
+  writeFileSync(new URL('./results/engine.json', import.meta.url), `${JSON.stringify(engine, null, 2)}\n`);
+  console.log(JSON.stringify(engine, null, 2));
+  console.log('written to bench/results/engine.json');
 }
 if (options.only === undefined || options.only === 'sandbox') {
   const results = {
