@@ -8,10 +8,11 @@
  * Before acting on anything the pass checks the rules against the limits they apply to: a ceiling
  * (maxValue) below a quota's limit is a rule error, and the engine then acts on nothing.
  */
+import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { SweepTarget } from '../collect/sweep.js';
 import type { Approval } from '../domain/approval.js';
-import type { AuditInput } from '../domain/audit.js';
+import { type AuditInput, canonicalJson } from '../domain/audit.js';
 import { ConfigError } from '../domain/errors.js';
 import type { AlertMessage, Notification, QuotaState } from '../domain/engine.js';
 import { type Quota, quotaKey, usageByQuota } from '../domain/quota.js';
@@ -216,6 +217,7 @@ export async function runEngine(deps: EngineDeps, options: EngineOptions): Promi
   checkCeilings(deps, subjects);
 
   const audit: AuditInput[] = [];
+  if (!options.dryRun) audit.push(...(await rulesChange(deps, actor, now)));
   const expired = options.dryRun ? [] : await expireApprovals(deps, now, audit);
 
   const states = new Map((await store.quotaStates()).map((s) => [stateKey(s.target, s), s]));
@@ -448,6 +450,34 @@ export async function runEngine(deps: EngineDeps, options: EngineOptions): Promi
     expired,
     audited: options.dryRun ? 0 : audit.length,
   };
+}
+
+/**
+ * An audit entry when the policy differs from the one the last pass recorded (its hash over the
+ * rules, defaults and prices): which policy every later decision was made under.
+ */
+async function rulesChange(deps: EngineDeps, actor: string, now: Date): Promise<AuditInput[]> {
+  const { rules, defaults, supportCasesPerHour, approvalTtlMs } = deps.config.engine;
+  const policy = { rules, defaults, supportCasesPerHour, approvalTtlMs, prices: deps.config.prices };
+  const hash = createHash('sha256').update(canonicalJson(policy)).digest('hex');
+  const [last] = await deps.store.auditEntries({ kinds: ['rules'], limit: 1 });
+  if (last?.data.hash === hash) return [];
+  const files = [...new Set(rules.map((r) => r.file))];
+  return [
+    {
+      at: now,
+      kind: 'rules',
+      actor,
+      subject: 'rules',
+      summary: `${last === undefined ? 'policy' : 'policy changed'}: ${rules.length} rules${files.length > 0 ? ` from ${files.join(', ')}` : ''}; defaults ${defaults.level} (policy ${hash.slice(0, 12)})`,
+      data: {
+        hash,
+        previous: last?.data.hash ?? null,
+        rules: rules.map((r) => ({ name: r.name, file: r.file, level: r.level })),
+        policy,
+      },
+    },
+  ];
 }
 
 function sameState(before: QuotaState | undefined, after: QuotaState): boolean {

@@ -263,7 +263,14 @@ describe('auto_approve: a quota crossing critical', () => {
     expect(mine.map((r) => r.status)).toEqual(['APPROVED']);
     await ok(['collect', '--refresh']);
     const before = (await auditOf(approveQuota)).length;
+    const policies = () =>
+      ok(['audit', '--kind', 'rules', '--format', 'json']).then(
+        (r) => (JSON.parse(r.stdout) as AuditEntry[]).length,
+      );
+    const policiesBefore = await policies();
     for (let i = 0; i < 2; i++) await ok(['engine', 'run']);
+    // The rules did not change, so no new policy entry either.
+    expect(await policies()).toBe(policiesBefore);
 
     expect(requestsFor(approveQuota)).toHaveLength(1);
     expect(alertsFor(approveQuota)).toHaveLength(1);
@@ -487,7 +494,7 @@ describe('the audit trail', () => {
     );
     const entries = JSON.parse((await ok(['audit', '--format', 'json'])).stdout) as AuditEntry[];
     const kinds = new Set(entries.map((e) => e.kind));
-    for (const kind of ['evaluation', 'decision', 'action', 'approval', 'notification'])
+    for (const kind of ['rules', 'evaluation', 'decision', 'action', 'approval', 'notification'])
       expect(kinds).toContain(kind);
 
     const db = new Database(join(dir, 'home', 'headroom.sqlite'));
