@@ -9,6 +9,7 @@ import { registerApprovalsAndAudit } from './commands/approvals.js';
 import { registerCollect } from './commands/collect.js';
 import { registerCompare } from './commands/compare.js';
 import { registerPolicy } from './commands/engine.js';
+import { registerForecast } from './commands/forecast.js';
 import { registerIamPolicy } from './commands/iam-policy.js';
 import { registerNotify } from './commands/notify.js';
 import { registerQuotas } from './commands/quotas.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerQuotas(program);
   registerCompare(program);
   registerRequests(program);
+  registerForecast(program);
   registerPolicy(program);
   registerApprovalsAndAudit(program);
   registerNotify(program);

@@ -224,6 +224,16 @@ export const engineSection = section(
       'At most this many Support cases opened by the engine per account per hour (AWS Support allows 10).',
       { expected: 'a whole number from 0 to 100', example: 3 },
     ).prefault(3),
+    forecastHorizon: duration(
+      'How far ahead the engine forecasts usage; it decides on the larger of current and forecast utilization. 0s: current only.',
+      {
+        min: 0,
+        max: 90 * DAY,
+        step: 1000,
+        expected: 'a duration from 0s to 90d such as 7d',
+        example: '7d',
+      },
+    ).prefault('7d'),
     approvalTtl: duration('How long a proposal waits for a person before it expires.', {
       min: MINUTE,
       max: 90 * DAY,

@@ -112,6 +112,7 @@ function engineDefaults(): Pick<Config, 'include' | 'engine' | 'prices' | 'notif
       rules: [],
       supportCasesPerHour: 3,
       approvalTtlMs: 72 * 3_600_000,
+      forecastHorizonMs: 7 * 24 * 3_600_000,
     },
     prices: { ...BUILT_IN_PRICES },
     notifications: { channels: {}, attempts: 5, timeoutMs: 10_000 },

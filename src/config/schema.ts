@@ -855,6 +855,7 @@ function engineOf(input: Fields) {
     rules,
     supportCasesPerHour: input.engine.supportCasesPerHour,
     approvalTtlMs: input.engine.approvalTtl,
+    forecastHorizonMs: input.engine.forecastHorizon,
   };
 }
 

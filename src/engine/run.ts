@@ -16,6 +16,7 @@ import { type AuditInput, canonicalJson } from '../domain/audit.js';
 import { ConfigError } from '../domain/errors.js';
 import type { AlertMessage, Notification, QuotaState } from '../domain/engine.js';
 import { type Quota, quotaKey, usageByQuota } from '../domain/quota.js';
+import { FORECAST_HISTORY_MS, type Forecast, forecastUsage, type UsagePoint } from '../forecast/forecast.js';
 import { isOpen, type QuotaRequestRecord } from '../domain/request.js';
 import { chooseRule, type Rule, type RuleSettings } from '../domain/rule.js';
 import { GLOBAL_QUOTA_HOME_REGION, type Target, targetKey } from '../domain/target.js';
@@ -54,6 +55,8 @@ export interface Evaluation {
   readonly approvalId: string | null;
   /** The channels the alert was queued for. */
   readonly notified: readonly string[];
+  /** The usage forecast, in words, when there was one. */
+  readonly forecast: string | null;
 }
 
 export interface EngineReport {
@@ -76,6 +79,8 @@ interface Subject {
   readonly quota: Quota;
   readonly usage: number | null;
   readonly limitsAt: Date;
+  /** Its usage forecast at the engine's horizon, when its history allows one. */
+  readonly forecast: Extract<Forecast, { status: 'ok' }> | null;
 }
 
 export const DEFAULT_RULE_NAME = 'defaults';
@@ -136,24 +141,39 @@ function homeOf(target: Target, quota: Pick<Quota, 'global'>): Target {
 }
 
 /** The quotas of the targets, one per quota; a global quota once per account (its home region's reading when there is one). */
-async function readSubjects(deps: EngineDeps, targets: readonly SweepTarget[]): Promise<Subject[]> {
+async function readSubjects(
+  deps: EngineDeps,
+  targets: readonly SweepTarget[],
+  now: Date,
+): Promise<Subject[]> {
   const wanted = new Map(targets.map((t) => [targetKey(t.target), t]));
+  const horizonMs = deps.config.engine.forecastHorizonMs;
   const subjects: Subject[] = [];
   const globals = new Map<string, Subject>();
   for (const stored of await deps.store.latestSnapshots()) {
     const target = wanted.get(targetKey(stored.target));
     if (target === undefined || stored.limits === undefined) continue;
     const samples = usageByQuota(stored.usage?.samples ?? []);
+    const histories =
+      horizonMs > 0
+        ? await deps.store.usageHistories(stored.target, new Date(now.getTime() - FORECAST_HISTORY_MS))
+        : new Map<string, UsagePoint[]>();
     const seen = new Set<string>();
     for (const quota of stored.limits.quotas) {
       const key = quotaKey(quota);
       if (seen.has(key)) continue; // a quota's resource-level rows: the first stands for it
       seen.add(key);
+      const history = histories.get(key);
+      const forecast =
+        history === undefined || quota.value === null
+          ? null
+          : forecastUsage(history, { horizonMs, limit: quota.value, now });
       const subject: Subject = {
         target,
         quota,
         usage: samples.get(key)?.value ?? null,
         limitsAt: stored.limits.collectedAt,
+        forecast: forecast?.status === 'ok' ? forecast : null,
       };
       if (!quota.global) {
         subjects.push(subject);
@@ -213,7 +233,7 @@ export async function runEngine(deps: EngineDeps, options: EngineOptions): Promi
   const now = options.now ?? new Date();
   const { config, store } = deps;
   const actor = engineActor(options.operator);
-  const subjects = await readSubjects(deps, options.targets);
+  const subjects = await readSubjects(deps, options.targets, now);
   checkCeilings(deps, subjects);
 
   const audit: AuditInput[] = [];
@@ -253,6 +273,7 @@ export async function runEngine(deps: EngineDeps, options: EngineOptions): Promi
     const decision = decide({
       quota: { limit: s.quota.value, usage: s.usage, adjustable: s.quota.adjustable, unit: s.quota.unit },
       rule: settings,
+      forecastUsage: s.forecast?.atHorizon.mean ?? null,
       state,
       now,
       unitPrice: priceOf(config.prices, s.quota),
@@ -277,6 +298,8 @@ export async function runEngine(deps: EngineDeps, options: EngineOptions): Promi
       value: decision.value,
       cost: decision.cost,
       reason: decision.reason,
+      basis: decision.basis,
+      forecast: s.forecast?.explanation ?? null,
     };
 
     let outcome: ActionOutcome | null = null;
@@ -431,6 +454,7 @@ export async function runEngine(deps: EngineDeps, options: EngineOptions): Promi
         outcome,
         approvalId,
         notified,
+        forecast: s.forecast?.explanation ?? null,
       });
     }
   }

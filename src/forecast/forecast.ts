@@ -73,6 +73,9 @@ export type Forecast =
       readonly explanation: string;
     };
 
+/** How much history forecasts are fitted on (the engine's and `headroom forecast`'s). */
+export const FORECAST_HISTORY_MS = 28 * DAY;
+
 /** Minimum history for any forecast. */
 export const MIN_POINTS = 6;
 export const MIN_HISTORY_MS = 12 * HOUR;

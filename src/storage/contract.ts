@@ -611,6 +611,17 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
           [],
         );
         expect(await store.usageHistory(OTHER_US_EAST_1, ec2)).toEqual([]);
+        // Every quota's history in one read agrees with the one-quota reads.
+        const all = await store.usageHistories(US_EAST_1);
+        expect(all.get('ec2/L-1216C47A')).toStrictEqual(await store.usageHistory(US_EAST_1, ec2));
+        expect(all.get('lambda/L-B99A9384')).toStrictEqual(
+          await store.usageHistory(US_EAST_1, { serviceCode: 'lambda', quotaCode: 'L-B99A9384' }),
+        );
+        expect((await store.usageHistories(US_EAST_1, at(45))).get('ec2/L-1216C47A')).toStrictEqual([
+          { at: at(45), value: 790 },
+          { at: at(120), value: 830 },
+        ]);
+        expect((await store.usageHistories(OTHER_US_EAST_1)).size).toBe(0);
       });
 
       it('keeps per-resource and counted samples apart from the quota as a whole', async () => {

@@ -149,6 +149,12 @@ export interface Store {
     since?: Date,
   ): Promise<UsagePoint[]>;
 
+  /**
+   * The usage history of every quota of one target in one read (the quotas as a whole, not their
+   * resources), by `SERVICE/CODE`, each oldest first as `usageHistory` gives it.
+   */
+  usageHistories(target: Target, since?: Date): Promise<Map<string, UsagePoint[]>>;
+
   /** Saves a region's defaults whole, keeping the 2 newest of the region. */
   saveDefaults(snapshot: DefaultsSnapshot): Promise<void>;
   latestDefaults(region: string): Promise<DefaultsSnapshot | undefined>;

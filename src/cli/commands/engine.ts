@@ -40,7 +40,11 @@ function evaluationRow(e: Evaluation): Record<string, unknown> {
     band: d.band,
     limit: e.limit,
     usage: e.usage,
-    utilization: d.utilization === null ? '-' : `${d.utilization.toFixed(1)}%`,
+    utilization:
+      d.utilization === null
+        ? '-'
+        : `${d.utilization.toFixed(1)}%${d.basis === 'forecast' ? ' (forecast)' : ''}`,
+    forecast: e.forecast ?? '',
     decision: d.kind === 'none' ? '-' : d.kind,
     alert: d.alert ?? '',
     value: d.value ?? '',
@@ -107,6 +111,7 @@ function registerEngine(program: Command): void {
               'value',
               'outcome',
               'reason',
+              'forecast',
             ];
             write(
               renderCsv(

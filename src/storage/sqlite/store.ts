@@ -568,6 +568,44 @@ export class SqliteStore implements Store {
     );
   }
 
+  async usageHistories(target: Target, since?: Date): Promise<Map<string, UsagePoint[]>> {
+    return this.#use('read', `read the usage history of ${targetKey(target)}`, (db) =>
+      db.transaction().execute(async (trx) => {
+        const histories = new Map<string, UsagePoint[]>();
+        const targetId = await this.#findTargetId(trx, target);
+        if (targetId === undefined) return histories;
+        const rows = await trx
+          .selectFrom('usage_samples')
+          .select((eb) => [
+            'service_code',
+            'quota_code',
+            'value',
+            eb.fn.coalesce('observed_at', 'collected_at').as('at'),
+          ])
+          .where('target_id', '=', targetId)
+          .where('resource', 'is', null)
+          .$if(since !== undefined, (qb) =>
+            qb.where(
+              (eb) => eb.fn.coalesce('observed_at', 'collected_at'),
+              '>=',
+              toEpoch(since ?? new Date(0), 'since'),
+            ),
+          )
+          .orderBy('at')
+          .orderBy('collected_at')
+          .orderBy('seq')
+          .execute();
+        for (const row of rows) {
+          const key = `${row.service_code}/${row.quota_code}`;
+          const list = histories.get(key) ?? [];
+          list.push({ at: fromEpoch(row.at), value: row.value });
+          histories.set(key, list);
+        }
+        return histories;
+      }),
+    );
+  }
+
   async saveDefaults(snapshot: DefaultsSnapshot): Promise<void> {
     const owner: ArnOwner = { accountId: '', region: snapshot.region };
     const resolved = await this.#use('write', `save the default quotas of ${snapshot.region}`, (db) =>
