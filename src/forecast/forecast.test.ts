@@ -85,6 +85,18 @@ describe('forecastUsage', () => {
     expect(f.exhaustion).toBeNull();
   });
 
+  it('reads a step held for three days as a new level, not as growth', () => {
+    const value = (h: number) => (h < 10 * 24 ? 300 : 450) + ((h * 7919) % 11) - 5;
+    const f = forecastUsage(series(16 * 24, value), { horizonMs: 7 * DAY, limit: 1000 });
+    if (f.status !== 'ok') throw new Error('no forecast');
+    expect(Math.abs(f.trendPerDay)).toBeLessThan(2);
+    expect(Math.abs(f.atHorizon.mean - 450)).toBeLessThan(25); // without the cut: 525, at +11/day
+    // Two days after the step it could still be a blip: the robust trend does not follow it yet.
+    const early = forecastUsage(series(12 * 24, value), { horizonMs: 7 * DAY, limit: 1000 });
+    if (early.status !== 'ok') throw new Error('no forecast');
+    expect(Math.abs(early.trendPerDay)).toBeLessThan(2);
+  });
+
   it('warns of exhaustion when the upper bound reaches the limit', () => {
     const f = forecastUsage(
       series(5 * 24, (h) => 50 + h / 2),

@@ -127,7 +127,49 @@ function slotOf(hour: number, period: number): number {
   return ((hour % period) + period) % period;
 }
 
-function fit(series: readonly { hour: number; value: number }[]): Fit {
+/** Days after a level shift that confirm it: fewer could be a weekend or a spike. */
+const SHIFT_DAYS = 3;
+
+/**
+ * The history since the last level shift (a step the trend of the days before it does not
+ * explain, held for at least SHIFT_DAYS days), or all of it when there was none or too little
+ * has come since: a one-off jump then stops reading as growth.
+ */
+export function sinceLastShift(
+  series: readonly { hour: number; value: number }[],
+): readonly { hour: number; value: number }[] {
+  const first = (series[0] as { hour: number }).hour;
+  const byDay = new Map<number, number[]>();
+  for (const p of series) {
+    const day = Math.floor((p.hour - first) / 24);
+    const list = byDay.get(day) ?? [];
+    list.push(p.value);
+    byDay.set(day, list);
+  }
+  const days = [...byDay]
+    .map(([day, values]) => ({ day, value: median(values) }))
+    .sort((a, b) => a.day - b.day);
+  for (let k = days.length - SHIFT_DAYS; k >= 3; k--) {
+    const before = days.slice(0, k);
+    const { slope, intercept } = theilSen(
+      before.map((d) => d.day),
+      before.map((d) => d.value),
+    );
+    const residuals = before.map((d) => d.value - (intercept + slope * d.day));
+    const level = Math.abs(median(before.map((d) => d.value)));
+    const scale = Math.max(5 * 1.4826 * median(residuals.map((r) => Math.abs(r))), 0.1 * level);
+    const after = days.slice(k).map((d) => d.value - (intercept + slope * d.day));
+    const up = after.every((r) => r > scale);
+    const down = after.every((r) => r < -scale);
+    if (!up && !down) continue;
+    const from = first + (days[k] as { day: number }).day * 24;
+    return series.filter((p) => p.hour >= from);
+  }
+  return series;
+}
+
+function fit(all: readonly { hour: number; value: number }[]): Fit {
+  const series = sinceLastShift(all);
   const first = (series[0] as { hour: number }).hour;
   const last = (series.at(-1) as { hour: number }).hour;
   const spanHours = last - first + 1;
