@@ -9,6 +9,7 @@ import { registerApprovalsAndAudit } from './commands/approvals.js';
 import { registerCollect } from './commands/collect.js';
 import { registerCompare } from './commands/compare.js';
 import { registerPolicy } from './commands/engine.js';
+import { registerEvent } from './commands/event.js';
 import { registerForecast } from './commands/forecast.js';
 import { registerIamPolicy } from './commands/iam-policy.js';
 import { registerNotify } from './commands/notify.js';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerRequests(program);
   registerForecast(program);
   registerPolicy(program);
+  registerEvent(program);
   registerApprovalsAndAudit(program);
   registerNotify(program);
   registerCache(program);

@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 
-export type AuditKind = 'evaluation' | 'decision' | 'action' | 'approval' | 'notification' | 'rules';
+export type AuditKind =
+  'evaluation' | 'decision' | 'action' | 'approval' | 'notification' | 'rules' | 'event';
 
 export const AUDIT_KINDS: readonly AuditKind[] = [
   'evaluation',
@@ -14,6 +15,7 @@ export const AUDIT_KINDS: readonly AuditKind[] = [
   'approval',
   'notification',
   'rules',
+  'event',
 ];
 
 /** An entry as the engine writes it, before it has a place in the chain. */

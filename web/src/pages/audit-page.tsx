@@ -34,6 +34,7 @@ const KINDS: Record<AuditKind, string> = {
   approval: 'Approval',
   notification: 'Notification',
   rules: 'Rules',
+  event: 'Event',
 };
 
 const KIND_OPTIONS = (Object.keys(KINDS) as AuditKind[]).map((value) => ({ value, label: KINDS[value] }));
