@@ -15,7 +15,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openContext } from '../src/app/context.js';
+import { type Context, openContext } from '../src/app/context.js';
 import { createMetrics } from '../src/metrics/exporter.js';
 import { createApp } from '../src/server/app.js';
 import { createSecurity, NO_AUTH } from '../src/server/security.js';
@@ -32,27 +32,7 @@ export const DEFAULT_API_BENCH: MetricsBenchOptions = {
 export async function benchApi(
   options: MetricsBenchOptions = DEFAULT_API_BENCH,
 ): Promise<Record<string, unknown>> {
-  const dir = mkdtempSync(join(tmpdir(), 'headroom-bench-api-'));
-  const accountIds = Array.from({ length: options.accounts }, (_, a) => String(100000000000 + a * 7));
-  writeFileSync(
-    join(dir, 'headroom.yaml'),
-    [
-      `home: ${dir}`,
-      'aws:',
-      '  endpoint: http://127.0.0.1:9',
-      'log:',
-      '  level: warn',
-      `regions: [${options.regions.join(', ')}]`,
-      'accounts:',
-      ...accountIds.flatMap((id, a) => [`  - id: '${id}'`, `    name: account-${a}`]),
-      '',
-    ].join('\n'),
-  );
-  const ctx = await openContext({
-    configPath: join(dir, 'headroom.yaml'),
-    env: { AWS_ACCESS_KEY_ID: 'AKIABENCHBENCHBENCH0', AWS_SECRET_ACCESS_KEY: 'bench' },
-    stderr: { write: () => true } as unknown as NodeJS.WritableStream,
-  });
+  const { ctx, accountIds, close } = await openBenchContext('api', options);
   try {
     const fillStart = performance.now();
     const targets = await fillMetricsScenario(ctx.store, options);
@@ -124,7 +104,48 @@ export async function benchApi(
       },
     };
   } finally {
-    await ctx.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
+}
+
+/**
+ * A real Context over a fresh store in a temp directory, for the fleet the options describe: a
+ * headroom.yaml naming its accounts (plus `extra` lines) and an endpoint nothing listens on, so
+ * no benchmark calls AWS. `close` closes it and removes the directory.
+ */
+export async function openBenchContext(
+  name: string,
+  options: MetricsBenchOptions,
+  extra: readonly string[] = [],
+): Promise<{ ctx: Context; accountIds: string[]; close: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), `headroom-bench-${name}-`));
+  const accountIds = Array.from({ length: options.accounts }, (_, a) => String(100000000000 + a * 7));
+  writeFileSync(
+    join(dir, 'headroom.yaml'),
+    [
+      `home: ${dir}`,
+      'aws:',
+      '  endpoint: http://127.0.0.1:9',
+      'log:',
+      '  level: warn',
+      `regions: [${options.regions.join(', ')}]`,
+      'accounts:',
+      ...accountIds.flatMap((id, a) => [`  - id: '${id}'`, `    name: account-${a}`]),
+      ...extra,
+      '',
+    ].join('\n'),
+  );
+  const ctx = await openContext({
+    configPath: join(dir, 'headroom.yaml'),
+    env: { AWS_ACCESS_KEY_ID: 'AKIABENCHBENCHBENCH0', AWS_SECRET_ACCESS_KEY: 'bench' },
+    stderr: { write: () => true } as unknown as NodeJS.WritableStream,
+  });
+  return {
+    ctx,
+    accountIds,
+    close: async () => {
+      await ctx.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -11,42 +11,19 @@
  *
  * No channel is configured and no rule acts, so nothing calls AWS (the endpoint listens nowhere).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openContext } from '../src/app/context.js';
 import { verifyAudit } from '../src/audit/verify.js';
 import { engineDeps } from '../src/app/engine.js';
 import { runEngine } from '../src/engine/run.js';
-import { DEFAULT_API_BENCH } from './api.js';
+import { DEFAULT_API_BENCH, openBenchContext } from './api.js';
 import { fillMetricsScenario, median, type MetricsBenchOptions } from './metrics.js';
 
 export async function benchEngine(
   options: MetricsBenchOptions = DEFAULT_API_BENCH,
 ): Promise<Record<string, unknown>> {
-  const dir = mkdtempSync(join(tmpdir(), 'headroom-bench-engine-'));
-  const accountIds = Array.from({ length: options.accounts }, (_, a) => String(100000000000 + a * 7));
-  writeFileSync(
-    join(dir, 'headroom.yaml'),
-    [
-      `home: ${dir}`,
-      'aws:',
-      '  endpoint: http://127.0.0.1:9',
-      'log:',
-      '  level: warn',
-      `regions: [${options.regions.join(', ')}]`,
-      'accounts:',
-      ...accountIds.flatMap((id, a) => [`  - id: '${id}'`, `    name: account-${a}`]),
-      'engine:',
-      '  defaults: {level: alert_only}',
-      '',
-    ].join('\n'),
-  );
-  const ctx = await openContext({
-    configPath: join(dir, 'headroom.yaml'),
-    env: { AWS_ACCESS_KEY_ID: 'AKIABENCHBENCHBENCH0', AWS_SECRET_ACCESS_KEY: 'bench' },
-    stderr: { write: () => true } as unknown as NodeJS.WritableStream,
-  });
+  const { ctx, close } = await openBenchContext('engine', options, [
+    'engine:',
+    '  defaults: {level: alert_only}',
+  ]);
   try {
     await fillMetricsScenario(ctx.store, options);
     const targets = await ctx.targets();
@@ -98,7 +75,6 @@ export async function benchEngine(
       auditVerify: { entries: verify.value.entries, ok: verify.value.ok, ms: round1(verify.ms) },
     };
   } finally {
-    await ctx.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 }

@@ -13,13 +13,7 @@ import type { SweepTarget, TargetResult } from '../collect/sweep.js';
 import { type Comparison, compareQuotas } from '../domain/compare.js';
 import { IncompleteError, InputError } from '../domain/errors.js';
 import { makePlan, type Plan } from '../domain/plan.js';
-import {
-  QUOTA_CODE_PATTERN,
-  type Quota,
-  quotaKey,
-  SERVICE_CODE_PATTERN,
-  utilization,
-} from '../domain/quota.js';
+import { type Quota, quotaKey, splitQuotaKey, utilization } from '../domain/quota.js';
 import { compareTargets, GLOBAL_QUOTA_HOME_REGION, type Target, targetKey } from '../domain/target.js';
 import type { Context } from './context.js';
 import { sweepTargets } from './quotas.js';
@@ -288,13 +282,13 @@ export function commonValue(values: readonly (number | null)[]): number | null {
 }
 
 function parseQuotaRef(text: string): { serviceCode: string; quotaCode: string } {
-  const [serviceCode = '', quotaCode = '', ...rest] = text.split('/');
-  if (rest.length > 0 || !SERVICE_CODE_PATTERN.test(serviceCode) || !QUOTA_CODE_PATTERN.test(quotaCode)) {
+  const quota = splitQuotaKey(text);
+  if (quota === null) {
     throw new InputError('HR_QUOTA_UNKNOWN', `--quota '${text}' is not SERVICE/CODE`, {
       hint: 'write it as a service code and a quota code, e.g. ec2/L-1216C47A',
     });
   }
-  return { serviceCode, quotaCode };
+  return quota;
 }
 
 export async function fleet(ctx: Context, request: FleetRequest): Promise<FleetResult> {

@@ -7,13 +7,7 @@ import type { SweepTarget } from '../collect/sweep.js';
 import type { Approval, ApprovalFilter } from '../domain/approval.js';
 import type { AuditEntry, AuditKind } from '../domain/audit.js';
 import { InputError, UsageError } from '../domain/errors.js';
-import {
-  QUOTA_CODE_PATTERN,
-  type Quota,
-  quotaKey,
-  SERVICE_CODE_PATTERN,
-  usageByQuota,
-} from '../domain/quota.js';
+import { type Quota, quotaKey, splitQuotaKey, usageByQuota } from '../domain/quota.js';
 import { isOpen } from '../domain/request.js';
 import { chooseRule, type Rule, type RuleFit, type RuleSettings, SETTING_KEYS } from '../domain/rule.js';
 import { GLOBAL_QUOTA_HOME_REGION, targetKey } from '../domain/target.js';
@@ -21,7 +15,7 @@ import { type AuditVerdict, verifyAudit } from '../audit/verify.js';
 import type { EngineDeps } from '../engine/actions.js';
 import * as approvals from '../engine/approvals.js';
 import { type Decision, decide } from '../engine/decide.js';
-import { decisionState, type EngineReport, priceOf, ruleFor, runEngine } from '../engine/run.js';
+import { decisionState, type EngineReport, priceOf, runEngine } from '../engine/run.js';
 import { deliverPending, type DeliverySummary } from '../notify/deliver.js';
 import type { Context } from './context.js';
 import { operator } from './requests.js';
@@ -78,23 +72,19 @@ export interface RuleExplanation {
   readonly now: { limit: number | null; usage: number | null; decision: Decision } | null;
 }
 
-const QUOTA_ARGUMENT = new RegExp(
-  `^(${SERVICE_CODE_PATTERN.source.replace(/^\^|\$$/g, '')})/(${QUOTA_CODE_PATTERN.source.replace(/^\^|\$$/g, '')})$`,
-);
-
 /** Which rule applies to SERVICE/CODE in a target, why, and what the engine would do now. */
 export async function explainRule(
   ctx: Context,
   quotaArgument: string,
   targetSpec: string,
 ): Promise<RuleExplanation> {
-  const found = QUOTA_ARGUMENT.exec(quotaArgument);
-  if (!found) {
+  const found = splitQuotaKey(quotaArgument);
+  if (found === null) {
     throw new UsageError(`quota '${quotaArgument}' is not SERVICE/QUOTA_CODE`, {
       hint: 'write it as ec2/L-1216C47A (see `headroom quotas` for codes)',
     });
   }
-  const [, serviceCode = '', quotaCode = ''] = found;
+  const { serviceCode, quotaCode } = found;
   const [target] = await ctx.resolveTargets([targetSpec]);
   if (target === undefined) throw new UsageError(`--target '${targetSpec}' names no target`);
   const limits = await ctx.store.latestLimitSnapshot(target.target);
@@ -123,11 +113,7 @@ export async function explainRule(
     quotaName: quota?.quotaName ?? '',
   };
   const choice = chooseRule(rules, subject);
-  const { settings } = ruleFor(rules, defaults, target, {
-    serviceCode,
-    quotaCode,
-    quotaName: subject.quotaName,
-  });
+  const settings: RuleSettings = choice.rule ?? defaults;
   const own = new Set(choice.rule?.own ?? []);
   const origins = SETTING_KEYS.map((setting) => ({
     setting,

@@ -14,7 +14,7 @@ import type { Approval } from '../domain/approval.js';
 import type { AuditInput } from '../domain/audit.js';
 import { InputError } from '../domain/errors.js';
 import { type HeadroomEvent, parseEvent } from '../domain/event.js';
-import { quotaKey, usageByQuota } from '../domain/quota.js';
+import { firstOfEachQuota, quotaKey, usageByQuota } from '../domain/quota.js';
 import { targetKey } from '../domain/target.js';
 import { carryOut } from '../engine/actions.js';
 import { newApprovalId } from '../engine/approvals.js';
@@ -213,14 +213,13 @@ async function scale(
   const measured = usageByQuota((await ctx.store.latestUsageSnapshot(target.target))?.samples ?? []);
   const named = new Set(detail.quotas ?? []);
   const services = new Set(detail.services ?? []);
-  const seen = new Set<string>();
-  const chosen = limits.quotas.filter((q) => {
+  const quotas = firstOfEachQuota(limits.quotas);
+  const known = new Set(quotas.map(quotaKey));
+  const chosen = quotas.filter((q) => {
     const key = quotaKey(q);
-    if (seen.has(key)) return false;
-    seen.add(key);
     return named.has(key) || (services.has(q.serviceCode) && measured.has(key));
   });
-  const unknown = [...named].filter((key) => !seen.has(key) || !chosen.some((q) => quotaKey(q) === key));
+  const unknown = [...named].filter((key) => !known.has(key));
   if (unknown.length > 0) {
     throw new InputError(
       'HR_EVENT_INVALID',

@@ -4,7 +4,7 @@
  */
 import type { SweepTarget } from '../collect/sweep.js';
 import { InputError, UsageError } from '../domain/errors.js';
-import { QUOTA_CODE_PATTERN, SERVICE_CODE_PATTERN } from '../domain/quota.js';
+import { firstOfEachQuota, quotaKey, splitQuotaKey } from '../domain/quota.js';
 import { targetKey } from '../domain/target.js';
 import { FORECAST_HISTORY_MS, type Forecast, forecastUsage } from '../forecast/forecast.js';
 import type { Context } from './context.js';
@@ -28,21 +28,17 @@ export interface ForecastRequest {
   readonly now?: Date;
 }
 
-const QUOTA_ARGUMENT = new RegExp(
-  `^(${SERVICE_CODE_PATTERN.source.replace(/^\^|\$$/g, '')})/(${QUOTA_CODE_PATTERN.source.replace(/^\^|\$$/g, '')})$`,
-);
-
 /** Every quota with usage history in the targets (forecast or why not), soonest exhaustion first. */
 export async function forecastQuotas(ctx: Context, request: ForecastRequest): Promise<ForecastRow[]> {
   let quota: { serviceCode: string; quotaCode: string } | undefined;
   if (request.quota !== undefined) {
-    const found = QUOTA_ARGUMENT.exec(request.quota);
-    if (!found) {
+    const found = splitQuotaKey(request.quota);
+    if (found === null) {
       throw new UsageError(`--quota '${request.quota}' is not SERVICE/QUOTA_CODE`, {
         hint: 'write it as ec2/L-1216C47A (see `headroom quotas` for codes)',
       });
     }
-    quota = { serviceCode: found[1] ?? '', quotaCode: found[2] ?? '' };
+    quota = found;
   }
   const targets = request.specs.length > 0 ? await ctx.resolveTargets(request.specs) : await ctx.targets();
   const now = request.now ?? new Date();
@@ -54,11 +50,8 @@ export async function forecastQuotas(ctx: Context, request: ForecastRequest): Pr
       target.target,
       new Date(now.getTime() - FORECAST_HISTORY_MS),
     );
-    const seen = new Set<string>();
-    for (const q of limits.quotas) {
-      const key = `${q.serviceCode}/${q.quotaCode}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+    for (const q of firstOfEachQuota(limits.quotas)) {
+      const key = quotaKey(q);
       if (quota && (q.serviceCode !== quota.serviceCode || q.quotaCode !== quota.quotaCode)) continue;
       if (request.services.length > 0 && !request.services.includes(q.serviceCode)) continue;
       const history = histories.get(key) ?? [];

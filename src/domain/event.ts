@@ -5,7 +5,7 @@
  * the first field at fault. Pure.
  */
 import * as z from 'zod';
-import { QUOTA_CODE_PATTERN, SERVICE_CODE_PATTERN } from './quota.js';
+import { SERVICE_CODE_PATTERN, splitQuotaKey } from './quota.js';
 
 export const EVENT_TYPES = [
   'Quota Threshold Exceeded',
@@ -18,12 +18,11 @@ export const EVENT_TYPES = [
 export type EventType = (typeof EVENT_TYPES)[number];
 
 const TARGET = /^(\d{12}|[A-Za-z][A-Za-z0-9._-]{0,63}):([a-z]{2}(?:-[a-z]+)+-\d+)$/;
-const QUOTA = new RegExp(
-  `^${SERVICE_CODE_PATTERN.source.replace(/^\^|\$$/g, '')}/${QUOTA_CODE_PATTERN.source.replace(/^\^|\$$/g, '')}$`,
-);
 
 const target = z.string().regex(TARGET, 'must be ACCOUNT:REGION, such as prod:us-east-1');
-const quota = z.string().regex(QUOTA, 'must be SERVICE/QUOTA_CODE, such as ec2/L-1216C47A');
+const quota = z
+  .string()
+  .refine((text) => splitQuotaKey(text) !== null, 'must be SERVICE/QUOTA_CODE, such as ec2/L-1216C47A');
 const service = z.string().regex(SERVICE_CODE_PATTERN, 'must be a Service Quotas service code, such as ec2');
 
 const envelope = {

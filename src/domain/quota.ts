@@ -162,6 +162,15 @@ export interface UsageSnapshot {
 export const SERVICE_CODE_PATTERN = /^[a-zA-Z][a-zA-Z0-9-]{1,63}$/;
 export const QUOTA_CODE_PATTERN = /^[a-zA-Z][a-zA-Z0-9-]{1,128}$/;
 
+/** `SERVICE/CODE` (as `quotaKey` writes it) read back, or null when it is not one. */
+export function splitQuotaKey(text: string): { serviceCode: string; quotaCode: string } | null {
+  const [serviceCode = '', quotaCode = '', ...rest] = text.split('/');
+  if (rest.length > 0 || !SERVICE_CODE_PATTERN.test(serviceCode) || !QUOTA_CODE_PATTERN.test(quotaCode)) {
+    return null;
+  }
+  return { serviceCode, quotaCode };
+}
+
 export function quotaKey(quota: { serviceCode: string; quotaCode: string }): string {
   return `${quota.serviceCode}/${quota.quotaCode}`;
 }
@@ -184,6 +193,22 @@ const SECONDS: Record<PeriodUnit, number> = {
 
 export function periodSeconds(period: QuotaPeriod): number {
   return period.value * SECONDS[period.unit];
+}
+
+/**
+ * One row per quota, in order: a quota with resource-level rows (several of one quota code) is
+ * stood for by its first, the account-level one.
+ */
+export function firstOfEachQuota<Q extends { serviceCode: string; quotaCode: string }>(
+  quotas: readonly Q[],
+): Q[] {
+  const seen = new Set<string>();
+  return quotas.filter((q) => {
+    const key = quotaKey(q);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Per quota key, the sample that stands for the quota: its own value, else its busiest resource's. */

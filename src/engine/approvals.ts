@@ -50,23 +50,26 @@ export async function expireApprovals(deps: EngineDeps, now: Date, audit: AuditI
   return expired;
 }
 
+/** Expires what is due and writes its audit entries. */
+async function expireAndRecord(deps: EngineDeps, now: Date): Promise<void> {
+  const audit: AuditInput[] = [];
+  await expireApprovals(deps, now, audit);
+  await deps.store.appendAudit(audit);
+}
+
 /** Expires what is due, then lists. */
 export async function listApprovals(
   deps: EngineDeps,
   filter: Parameters<EngineDeps['store']['listApprovals']>[0] = {},
   now = new Date(),
 ): Promise<Approval[]> {
-  const audit: AuditInput[] = [];
-  await expireApprovals(deps, now, audit);
-  await deps.store.appendAudit(audit);
+  await expireAndRecord(deps, now);
   return deps.store.listApprovals(filter);
 }
 
 /** A pending approval by id; a one-line InputError for an unknown, decided or expired one. */
 async function pendingApproval(deps: EngineDeps, id: string, now: Date): Promise<Approval> {
-  const audit: AuditInput[] = [];
-  await expireApprovals(deps, now, audit);
-  await deps.store.appendAudit(audit);
+  await expireAndRecord(deps, now);
   const approval = await deps.store.getApproval(id);
   if (approval === undefined) {
     throw new InputError('HR_APPROVAL_NOT_FOUND', `no approval ${id} is recorded`, {

@@ -15,9 +15,9 @@ import type { Approval } from '../domain/approval.js';
 import { type AuditInput, canonicalJson } from '../domain/audit.js';
 import { ConfigError } from '../domain/errors.js';
 import type { AlertMessage, Notification, QuotaState } from '../domain/engine.js';
-import { type Quota, quotaKey, usageByQuota } from '../domain/quota.js';
+import { firstOfEachQuota, type Quota, quotaKey, usageByQuota } from '../domain/quota.js';
 import { FORECAST_HISTORY_MS, type Forecast, forecastUsage, type UsagePoint } from '../forecast/forecast.js';
-import { isOpen, type QuotaRequestRecord } from '../domain/request.js';
+import { OPEN_STATUSES, type QuotaRequestRecord } from '../domain/request.js';
 import { chooseRule, type Rule, type RuleSettings } from '../domain/rule.js';
 import { GLOBAL_QUOTA_HOME_REGION, type Target, targetKey } from '../domain/target.js';
 import { notificationsFor } from '../notify/deliver.js';
@@ -158,11 +158,8 @@ async function readSubjects(
       horizonMs > 0
         ? await deps.store.usageHistories(stored.target, new Date(now.getTime() - FORECAST_HISTORY_MS))
         : new Map<string, UsagePoint[]>();
-    const seen = new Set<string>();
-    for (const quota of stored.limits.quotas) {
+    for (const quota of firstOfEachQuota(stored.limits.quotas)) {
       const key = quotaKey(quota);
-      if (seen.has(key)) continue; // a quota's resource-level rows: the first stands for it
-      seen.add(key);
       const history = histories.get(key);
       const forecast =
         history === undefined || quota.value === null
@@ -242,8 +239,7 @@ export async function runEngine(deps: EngineDeps, options: EngineOptions): Promi
 
   const states = new Map((await store.quotaStates()).map((s) => [stateKey(s.target, s), s]));
   const open = new Map<string, QuotaRequestRecord>();
-  for (const r of await store.listRequests()) {
-    if (!isOpen(r.status) && r.status !== 'QUEUED') continue;
+  for (const r of await store.listRequests({ statuses: [...OPEN_STATUSES, 'QUEUED'] })) {
     const key = stateKey(r.target, r);
     if (!open.has(key)) open.set(key, r);
   }

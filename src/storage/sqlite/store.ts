@@ -541,40 +541,38 @@ export class SqliteStore implements Store {
     since?: Date,
   ): Promise<UsagePoint[]> {
     const what = `read the usage history of ${quota.serviceCode}/${quota.quotaCode} in ${targetKey(target)}`;
+    const rows = await this.#historyRows(what, target, quota, quota.resource ?? null, since);
+    return rows.map((row) => ({ at: fromEpoch(row.at), value: row.value }));
+  }
+
+  async usageHistories(target: Target, since?: Date): Promise<Map<string, UsagePoint[]>> {
+    const what = `read the usage history of ${targetKey(target)}`;
+    const histories = new Map<string, UsagePoint[]>();
+    for (const row of await this.#historyRows(what, target, undefined, null, since)) {
+      const key = `${row.service_code}/${row.quota_code}`;
+      const list = histories.get(key) ?? [];
+      list.push({ at: fromEpoch(row.at), value: row.value });
+      histories.set(key, list);
+    }
+    return histories;
+  }
+
+  /**
+   * Usage samples of a target (of one quota, or all), of one resource or of the quotas as a whole
+   * (`resource` null), each at its observedAt or else collectedAt, oldest first; `since` inclusive.
+   */
+  async #historyRows(
+    what: string,
+    target: Target,
+    quota: { serviceCode: string; quotaCode: string } | undefined,
+    resource: string | null,
+    since: Date | undefined,
+  ): Promise<{ service_code: string; quota_code: string; value: number; at: EpochMs }[]> {
     return this.#use('read', what, (db) =>
       db.transaction().execute(async (trx) => {
         const targetId = await this.#findTargetId(trx, target);
         if (targetId === undefined) return [];
-        const rows = await trx
-          .selectFrom('usage_samples')
-          .select((eb) => ['value', eb.fn.coalesce('observed_at', 'collected_at').as('at')])
-          .where('target_id', '=', targetId)
-          .where('service_code', '=', quota.serviceCode)
-          .where('quota_code', '=', quota.quotaCode)
-          .where('resource', quota.resource === undefined ? 'is' : '=', quota.resource ?? null)
-          .$if(since !== undefined, (qb) =>
-            qb.where(
-              (eb) => eb.fn.coalesce('observed_at', 'collected_at'),
-              '>=',
-              toEpoch(since ?? new Date(0), 'since'),
-            ),
-          )
-          .orderBy('at')
-          .orderBy('collected_at')
-          .orderBy('seq')
-          .execute();
-        return rows.map((row) => ({ at: fromEpoch(row.at), value: row.value }));
-      }),
-    );
-  }
-
-  async usageHistories(target: Target, since?: Date): Promise<Map<string, UsagePoint[]>> {
-    return this.#use('read', `read the usage history of ${targetKey(target)}`, (db) =>
-      db.transaction().execute(async (trx) => {
-        const histories = new Map<string, UsagePoint[]>();
-        const targetId = await this.#findTargetId(trx, target);
-        if (targetId === undefined) return histories;
-        const rows = await trx
+        return trx
           .selectFrom('usage_samples')
           .select((eb) => [
             'service_code',
@@ -583,7 +581,12 @@ export class SqliteStore implements Store {
             eb.fn.coalesce('observed_at', 'collected_at').as('at'),
           ])
           .where('target_id', '=', targetId)
-          .where('resource', 'is', null)
+          .$if(quota !== undefined, (qb) =>
+            qb
+              .where('service_code', '=', quota?.serviceCode ?? '')
+              .where('quota_code', '=', quota?.quotaCode ?? ''),
+          )
+          .where('resource', resource === null ? 'is' : '=', resource)
           .$if(since !== undefined, (qb) =>
             qb.where(
               (eb) => eb.fn.coalesce('observed_at', 'collected_at'),
@@ -595,13 +598,6 @@ export class SqliteStore implements Store {
           .orderBy('collected_at')
           .orderBy('seq')
           .execute();
-        for (const row of rows) {
-          const key = `${row.service_code}/${row.quota_code}`;
-          const list = histories.get(key) ?? [];
-          list.push({ at: fromEpoch(row.at), value: row.value });
-          histories.set(key, list);
-        }
-        return histories;
       }),
     );
   }
