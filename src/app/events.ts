@@ -10,9 +10,10 @@
  *  - a DR failback restores nothing: it lists what the failovers raised, which stays.
  */
 import { randomBytes } from 'node:crypto';
+import type { SweepTarget } from '../collect/sweep.js';
 import type { Approval } from '../domain/approval.js';
 import type { AuditInput } from '../domain/audit.js';
-import { InputError } from '../domain/errors.js';
+import { HeadroomError, InputError } from '../domain/errors.js';
 import { type HeadroomEvent, parseEvent } from '../domain/event.js';
 import { firstOfEachQuota, quotaKey, usageByQuota } from '../domain/quota.js';
 import { targetKey } from '../domain/target.js';
@@ -46,11 +47,77 @@ export interface EventResult {
   readonly planId: string | null;
 }
 
-function eventId(input: unknown): string {
+/**
+ * An event refused (HR_EVENT_INVALID, or HR_EVENT_NO_LIMITS when its target has nothing stored):
+ * the field at fault and why. It is in the audit trail as rejected before it is thrown.
+ */
+export class EventRejected extends InputError {
+  readonly field: string;
+
+  constructor(
+    field: string,
+    message: string,
+    options: { code?: `HR_EVENT_${string}`; hint?: string; cause?: unknown } = {},
+  ) {
+    super(options.code ?? 'HR_EVENT_INVALID', message, {
+      hint: options.hint ?? 'see docs/events.md for each event type and its detail',
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
+    });
+    this.field = field;
+  }
+}
+
+/** A configured target named by an event's field, or the event rejected naming that field. */
+async function eventTarget(ctx: Context, spec: string, field: string): Promise<SweepTarget> {
+  try {
+    const [target] = await ctx.resolveTargets([spec], field);
+    if (target !== undefined) return target;
+  } catch (error) {
+    if (error instanceof HeadroomError && error.exitCode === 2) {
+      throw new EventRejected(field, error.message, {
+        ...(error.hint === undefined ? {} : { hint: error.hint }),
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  throw new EventRejected(field, `${field} '${spec}' names no target`);
+}
+
+export function eventId(input: unknown): string {
   const given = typeof input === 'object' && input !== null ? (input as { id?: unknown }).id : undefined;
   return typeof given === 'string' && given !== ''
     ? given.slice(0, 128)
     : `ev-${randomBytes(6).toString('hex')}`;
+}
+
+/** Records an event as rejected (unless a dry run), then throws the rejection. */
+export async function rejectEvent(
+  ctx: Context,
+  id: string,
+  input: unknown,
+  rejected: EventRejected,
+  options: { actor: string; dryRun: boolean; now?: Date },
+): Promise<never> {
+  if (!options.dryRun) {
+    await ctx.store.appendAudit([
+      {
+        at: options.now ?? new Date(),
+        kind: 'event',
+        actor: options.actor,
+        subject: id,
+        summary: `event ${id} rejected: ${rejected.message}`,
+        data: {
+          status: 'rejected',
+          code: rejected.code,
+          field: rejected.field,
+          problem: rejected.message,
+          input: (typeof input === 'string' ? input : JSON.stringify(input ?? null)).slice(0, 2000),
+        },
+      },
+    ]);
+  }
+  throw rejected;
 }
 
 /** Checks, records and handles one event; a bad one is recorded as rejected and thrown (HR_EVENT_INVALID). */
@@ -61,27 +128,24 @@ export async function handleEvent(
 ): Promise<EventResult> {
   const now = options.now ?? new Date();
   const id = eventId(input);
+  const reject = (rejected: EventRejected) => rejectEvent(ctx, id, input, rejected, { ...options, now });
   const parsed = parseEvent(input);
   if ('problem' in parsed) {
     const { field, problem } = parsed.problem;
-    if (!options.dryRun) {
-      await ctx.store.appendAudit([
-        {
-          at: now,
-          kind: 'event',
-          actor: options.actor,
-          subject: id,
-          summary: `event ${id} rejected: ${field} ${problem}`,
-          data: { status: 'rejected', field, problem, input: JSON.stringify(input ?? null).slice(0, 2000) },
-        },
-      ]);
-    }
-    throw new InputError('HR_EVENT_INVALID', `event ${id}: ${field} ${problem}`, {
-      hint: 'see docs/events.md for each event type and its detail; the rejection is in the audit trail',
-    });
+    return reject(
+      new EventRejected(field, `event ${id}: ${field} ${problem}`, {
+        hint: 'see docs/events.md for each event type and its detail; the rejection is in the audit trail',
+      }),
+    );
   }
   const event = parsed.event;
-  const handled = await handle(ctx, event, id, options.dryRun, options.actor, now);
+  let handled: Handled;
+  try {
+    handled = await handle(ctx, event, id, options.dryRun, options.actor, now);
+  } catch (error) {
+    if (error instanceof EventRejected) return reject(error);
+    throw error;
+  }
   if (!options.dryRun) {
     const audit: AuditInput[] = [
       {
@@ -136,9 +200,7 @@ async function alertFor(
   dryRun: boolean,
   now: Date,
 ): Promise<Handled> {
-  const [target] = await ctx.resolveTargets([event.detail.target], 'detail.target');
-  if (target === undefined)
-    throw new InputError('HR_EVENT_INVALID', `event ${id}: detail.target names no target`);
+  const target = await eventTarget(ctx, event.detail.target, 'detail.target');
   const [serviceCode = '', quotaCode = ''] = event.detail.quota.split('/');
   const limits = await ctx.store.latestLimitSnapshot(target.target);
   const quota = limits?.quotas.find((q) => q.serviceCode === serviceCode && q.quotaCode === quotaCode);
@@ -194,8 +256,7 @@ async function scale(
   now: Date,
 ): Promise<Handled> {
   const { detail } = event;
-  const [target] = await ctx.resolveTargets([detail.target], 'detail.target');
-  if (target === undefined) throw new InputError('HR_EVENT_INVALID', 'detail.target names no target');
+  const target = await eventTarget(ctx, detail.target, 'detail.target');
   const where = targetKey(target.target);
   if (detail.direction === 'down') {
     return {
@@ -206,7 +267,8 @@ async function scale(
   }
   const limits = await ctx.store.latestLimitSnapshot(target.target);
   if (limits === undefined) {
-    throw new InputError('HR_EVENT_NO_LIMITS', `no limits are stored for ${where}`, {
+    throw new EventRejected('detail.target', `no limits are stored for ${where}`, {
+      code: 'HR_EVENT_NO_LIMITS',
       hint: `collect it first: headroom collect --target ${detail.target}`,
     });
   }
@@ -221,8 +283,8 @@ async function scale(
   });
   const unknown = [...named].filter((key) => !known.has(key));
   if (unknown.length > 0) {
-    throw new InputError(
-      'HR_EVENT_INVALID',
+    throw new EventRejected(
+      'detail.quotas',
       `detail.quotas: ${unknown.join(', ')} is not a quota of ${where}`,
       {
         hint: `list them with headroom quotas --target ${detail.target}`,
@@ -335,6 +397,13 @@ async function failover(
   actor: string,
 ): Promise<Handled> {
   const { primary, dr, services = [] } = event.detail;
+  const from = await eventTarget(ctx, primary, 'detail.primary');
+  const to = await eventTarget(ctx, dr, 'detail.dr');
+  if (targetKey(from.target) === targetKey(to.target)) {
+    throw new EventRejected('detail.dr', `detail.dr is the primary itself (${targetKey(to.target)})`, {
+      hint: 'name the DR account and region the primary fails over to',
+    });
+  }
   const { plan } = await replicate(ctx, {
     source: primary,
     destination: dr,

@@ -609,8 +609,16 @@ describe('the API on loopback without authentication', () => {
         '/approvals/{id}/deny',
         '/audit',
         '/audit/verify',
+        '/events',
       ].sort(),
     );
+    // The event body is documented as JSON Schema (every type), though the handler checks it.
+    const eventBody = (
+      body.paths['/events'] as unknown as {
+        post: { requestBody: { content: { 'application/json': { schema: { oneOf: unknown[] } } } } };
+      }
+    ).post.requestBody.content['application/json'].schema;
+    expect(eventBody.oneOf).toHaveLength(5);
     for (const [path, methods] of Object.entries(body.paths)) {
       for (const [method, operation] of Object.entries(methods)) {
         expect(Object.keys(operation.responses), `${method} ${path}`).toContain('200');

@@ -1,5 +1,5 @@
 /**
- * Approvals and the audit trail over the JSON API of `headroom serve`, over real HTTP: serve runs
+ * Approvals, events and the audit trail over the JSON API of `headroom serve`, over real HTTP: serve runs
  * in this process (the CLI's own function) against the sandbox with a real headroom.yaml and a
  * real SQLite store. The sandbox's requests are the oracle for what approving files; the store's
  * audit chain, checked by the API's own verify, for what was recorded.
@@ -24,6 +24,7 @@ import type {
   AuditResponse,
   AuditVerifyResponse,
   CompareResponse,
+  EventResultJson,
   Session,
 } from '../../src/server/api/schemas.js';
 import { type AccountInfo, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
@@ -364,6 +365,136 @@ describe('approvals over the API, on loopback without authentication', () => {
     const head = (await get<AuditResponse>('/api/v1/audit?limit=1')).body.head;
     expect(body).toEqual({ ok: true, entries: head?.seq, head, break: null });
     expect(body.entries).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('events over the API: POST /api/v1/events', () => {
+  const eventsOf = async () => (await get<AuditResponse>('/api/v1/audit?kind=event&limit=5000')).body.entries;
+
+  it('handles a scaling event under the rules and records it accepted, with the caller', async () => {
+    const row = candidates[5];
+    const quota = `${row?.serviceCode ?? ''}/${row?.quotaCode ?? ''}`;
+    const before = sandbox.admin.requests().length;
+    const event = {
+      version: '0',
+      id: 'api-scaling-1',
+      source: 'com.example.deploy',
+      'detail-type': 'Infrastructure Scaling',
+      detail: { target: `${staging.name}:us-east-1`, direction: 'up', factor: 2, quotas: [quota] },
+    };
+    const dry = await post<EventResultJson>('/api/v1/events?dryRun=true', event);
+    expect(dry.status).toBe(200);
+    expect(dry.body).toMatchObject({ id: 'api-scaling-1', type: 'Infrastructure Scaling', dryRun: true });
+    expect((await eventsOf()).some((e) => e.subject === 'api-scaling-1')).toBe(false);
+
+    const { status, body } = await post<EventResultJson>('/api/v1/events', event);
+    expect(status).toBe(200);
+    // No rule is configured: the built-in level, monitor_only, records the raise and files nothing.
+    expect(body.actions).toEqual([
+      expect.objectContaining({ quota, outcome: 'recorded', requestId: null, approvalId: null }),
+    ]);
+    expect(body.actions[0]?.message).toContain(`${row?.destination?.value ?? '?'} → `);
+    expect(sandbox.admin.requests()).toHaveLength(before);
+    const recorded = (await eventsOf()).filter((e) => e.subject === 'api-scaling-1');
+    expect(recorded.map((e) => e.data.status)).toEqual(['accepted']);
+    expect(recorded[0]?.actor).toMatch(/^event:.+ \(unauthenticated\)$/);
+  });
+
+  it('refuses a bad event with 400 naming the field, and records each as rejected', async () => {
+    const scaling = (detail: Record<string, unknown>) => ({
+      source: 'com.example.deploy',
+      'detail-type': 'Infrastructure Scaling',
+      detail: { target: `${staging.name}:us-east-1`, direction: 'up', factor: 2, ...detail },
+    });
+    const cases: [string, unknown, string, string][] = [
+      ['not JSON', 'this is not json', 'body', 'HR_EVENT_INVALID'],
+      [
+        'an unknown type',
+        { source: 's', 'detail-type': 'Quota Exploded', detail: {} },
+        'detail-type',
+        'HR_EVENT_INVALID',
+      ],
+      [
+        'no source',
+        { 'detail-type': 'DR Failback', detail: { primary: 'a:us-east-1', dr: 'b:us-east-1' } },
+        'source',
+        'HR_EVENT_INVALID',
+      ],
+      [
+        'a factor of 1',
+        scaling({ factor: 1, quotas: ['ec2/L-1216C47A'] }),
+        'detail.factor',
+        'HR_EVENT_INVALID',
+      ],
+      [
+        'an unknown field',
+        scaling({ quotas: ['ec2/L-1216C47A'], size: 3 }),
+        'detail.size',
+        'HR_EVENT_INVALID',
+      ],
+      ['no quotas or services', scaling({}), 'detail.quotas', 'HR_EVENT_INVALID'],
+      [
+        'an unknown target',
+        {
+          ...scaling({ quotas: ['ec2/L-1216C47A'] }),
+          detail: { target: 'nosuch:us-east-1', direction: 'up', factor: 2, quotas: ['ec2/L-1216C47A'] },
+        },
+        'detail.target',
+        'HR_EVENT_INVALID',
+      ],
+      [
+        'a quota the target lacks',
+        scaling({ quotas: ['ec2/L-00000000'] }),
+        'detail.quotas',
+        'HR_EVENT_INVALID',
+      ],
+      [
+        'a failover onto itself',
+        {
+          source: 's',
+          'detail-type': 'DR Failover',
+          detail: { primary: `${staging.name}:us-east-1`, dr: `${staging.id}:us-east-1` },
+        },
+        'detail.dr',
+        'HR_EVENT_INVALID',
+      ],
+    ];
+    const before = await eventsOf();
+    for (const [what, body, field, code] of cases) {
+      const { csrfToken } = (await get<Session>('/api/v1/session')).body;
+      const answer = await get('/api/v1/events', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      expect(answer.status, what).toBe(400);
+      expect(errorOf(answer), what).toMatchObject({ code, field });
+      expect(errorOf(answer).message, what).toContain(field);
+    }
+    const added = (await eventsOf()).slice(before.length);
+    expect(added.map((e) => [e.data.status, e.data.field])).toEqual(
+      cases.map(([, , field]) => ['rejected', field]),
+    );
+    expect(added[0]?.data.input).toBe('this is not json');
+  });
+
+  it('refuses a dryRun that is not true or false, recording nothing', async () => {
+    const before = (await eventsOf()).length;
+    const answer = await post('/api/v1/events?dryRun=maybe', { source: 's' });
+    expect(answer.status).toBe(400);
+    expect(errorOf(answer)).toMatchObject({ code: 'HR_API_INVALID', field: 'dryRun' });
+    expect(await eventsOf()).toHaveLength(before);
+  });
+
+  it('refuses an event without the CSRF token, recording nothing', async () => {
+    const before = (await eventsOf()).length;
+    const answer = await get('/api/v1/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ source: 's' }),
+    });
+    expect(answer.status).toBe(403);
+    expect(await eventsOf()).toHaveLength(before);
   });
 });
 

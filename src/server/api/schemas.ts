@@ -3,9 +3,10 @@
  * OpenAPI document (`GET /api/v1/openapi.json`) is generated from them, and the dashboard imports
  * the inferred types (types only), so the three cannot drift apart. Times are ISO 8601 strings.
  */
-import { z } from '@hono/zod-openapi';
+import { type createRoute, z } from '@hono/zod-openapi';
 import { APPROVAL_STATUSES } from '../../domain/approval.js';
 import { AUDIT_KINDS } from '../../domain/audit.js';
+import { EVENT_TYPES, eventSchema } from '../../domain/event.js';
 import { QUOTA_CODE_PATTERN, SERVICE_CODE_PATTERN } from '../../domain/quota.js';
 import { REQUEST_STATUSES } from '../../domain/request.js';
 
@@ -622,6 +623,58 @@ export const ApproveResponseSchema = z
   })
   .openapi('ApproveResponse');
 
+// ---- events -------------------------------------------------------------------------------
+
+/**
+ * The body of POST /events, as JSON Schema: documented, not validated by the router. The route
+ * checks it with `parseEvent` itself, so a refused event is recorded in the audit trail as
+ * rejected, naming the field, before the 400 goes back.
+ */
+export const EVENT_BODY_SCHEMA = (() => {
+  const { $schema: _drop, ...schema } = z.toJSONSchema(eventSchema, { io: 'input', unrepresentable: 'any' });
+  return schema as unknown as OpenApiSchemaObject;
+})();
+
+/** A plain OpenAPI schema object, as a route's body may give one instead of a zod schema. */
+type OpenApiSchemaObject = Exclude<
+  Extract<
+    NonNullable<Parameters<typeof createRoute>[0]['request']>['body'],
+    { content: unknown }
+  >['content'][string] extends infer M
+    ? M extends { schema: infer S }
+      ? S
+      : never
+    : never,
+  z.ZodType
+>;
+
+export const EventsQuerySchema = z.object({
+  /** true: check the event and say what would be done; record and file nothing. */
+  dryRun: booleanParam.openapi({ example: 'true' }),
+});
+
+export const EventResultSchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(EVENT_TYPES),
+    dryRun: z.boolean(),
+    summary: z.string(),
+    actions: z.array(
+      z.object({
+        target: z.string(),
+        quota: z.string().nullable(),
+        /** filed, proposed, would-file, would-propose, recorded, skipped, kept, … */
+        outcome: z.string(),
+        message: z.string(),
+        requestId: z.string().nullable(),
+        approvalId: z.string().nullable(),
+      }),
+    ),
+    /** The replicate plan a DR failover carried out. */
+    planId: z.string().nullable(),
+  })
+  .openapi('EventResult');
+
 export const AUDIT_DEFAULT_LIMIT = 200;
 export const AUDIT_MAX_LIMIT = 5000;
 
@@ -715,6 +768,7 @@ export type ApprovalResponse = z.infer<typeof ApprovalResponseSchema>;
 export type ApproveRequest = z.input<typeof ApproveRequestSchema>;
 export type DenyRequest = z.input<typeof DenyRequestSchema>;
 export type ApproveResponse = z.infer<typeof ApproveResponseSchema>;
+export type EventResultJson = z.infer<typeof EventResultSchema>;
 export type AuditEntryJson = z.infer<typeof AuditEntrySchema>;
 export type AuditResponse = z.infer<typeof AuditResponseSchema>;
 export type AuditVerifyResponse = z.infer<typeof AuditVerifyResponseSchema>;

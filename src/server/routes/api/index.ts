@@ -8,6 +8,7 @@ import { SessionSchema } from '../../api/schemas.js';
 import { approvalRoutes } from './approvals.js';
 import { cacheRoutes } from './cache.js';
 import { compareRoutes } from './compare.js';
+import { eventRoutes } from './events.js';
 import { requestRoutes } from './requests.js';
 import { type ApiDeps, apiApp, errorResponses, jsonResponse } from './shared.js';
 import { targetRoutes } from './targets.js';
@@ -44,6 +45,7 @@ export function apiRoutes(deps: ApiDeps) {
   api.route('/', requestRoutes(deps));
   api.route('/', cacheRoutes(deps));
   api.route('/', approvalRoutes(deps));
+  api.route('/', eventRoutes(deps));
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   api.openAPIRegistry.registerComponent('securitySchemes', 'basic', { type: 'http', scheme: 'basic' });
   api.doc31('/openapi.json', documentConfig(deps.version));
