@@ -36,6 +36,7 @@ const REGIONS = ['us-east-1', 'eu-west-1'];
 const SERVICES = ['ec2', 'iam', 'lambda'];
 /** PENDING → CASE_OPENED after 10 minutes, decided 50 minutes later (the sandbox's defaults). */
 const DECIDED_AFTER_S = 60 * 60;
+const HOUR_MS = 3_600_000;
 
 let sandbox: Sandbox;
 let dir: string;
@@ -240,6 +241,66 @@ describe('the API on loopback without authentication', () => {
     );
   });
 
+  it("forecasts a quota's usage with `forecast=`, or says why it cannot", async () => {
+    const target = { accountId: production.id, region: 'us-east-1' };
+    const key = `${production.id}:us-east-1`;
+    // One collection is all the history there is: too little, said so, the current value kept.
+    const thin = await get<HistoryResponse>(
+      `/api/v1/targets/${key}/quotas/ec2/L-1216C47A/history?forecast=7d`,
+    );
+    expect(thin.status).toBe(200);
+    expect(thin.body.forecast).toMatchObject({ status: 'insufficient' });
+    expect(thin.body.forecast?.status === 'insufficient' && thin.body.forecast.reason).toMatch(/history/);
+    const none = await get<HistoryResponse>(`/api/v1/targets/${key}/quotas/ec2/L-1216C47A/history`);
+    expect(none.body.forecast).toBeNull();
+
+    // Ten days of Elastic IPs rising from none to half the limit (one an hour, up to 12 hours
+    // ago) in the store the API reads: the trend is found, and the limit crossed when it says.
+    const limit = (await ctx.store.latestLimitSnapshot(target))?.quotas.find(
+      (q) => q.quotaCode === 'L-0263D0A3',
+    )?.value;
+    if (limit == null) throw new Error('no Elastic IP limit stored');
+    const now = Date.now();
+    const perDay = limit / 20;
+    for (let h = 240; h >= 12; h--) {
+      const at = new Date(now - h * HOUR_MS);
+      await ctx.store.saveUsageSnapshot({
+        target,
+        collectedAt: at,
+        source: 'cloudwatch',
+        windowStart: new Date(at.getTime() - HOUR_MS),
+        windowEnd: at,
+        complete: true,
+        samples: [
+          {
+            serviceCode: 'ec2',
+            quotaCode: 'L-0263D0A3',
+            value: limit / 2 - (perDay * h) / 24,
+            observedAt: at,
+          },
+        ],
+        errors: [],
+      });
+    }
+    const { status, body } = await get<HistoryResponse>(
+      `/api/v1/targets/${key}/quotas/ec2/L-0263D0A3/history?since=1d&forecast=14d`,
+    );
+    expect(status).toBe(200);
+    // since=1d shows one day; the forecast is fitted on the stored 28 days all the same.
+    expect(body.points.length).toBeLessThanOrEqual(13);
+    const forecast = body.forecast;
+    if (forecast?.status !== 'ok') throw new Error(`no forecast: ${JSON.stringify(forecast)}`);
+    expect(forecast.trendPerDay / perDay).toBeCloseTo(1, 2);
+    expect(forecast.path.length).toBeGreaterThanOrEqual(14 * 24);
+    expect(Date.parse(forecast.horizon) - now).toBeGreaterThanOrEqual(14 * 86_400_000 - 60_000);
+    // Half the limit now, a twentieth more each day: the limit is reached in ten days (the
+    // interval is all but nil on a straight line).
+    expect(forecast.utilization?.mean).toBeGreaterThan(100);
+    const days = (Date.parse(forecast.exhaustion ?? '') - now) / 86_400_000;
+    expect(days).toBeGreaterThan(9.5);
+    expect(days).toBeLessThanOrEqual(10.05);
+  });
+
   it('compares two targets exactly as `headroom compare --format json` does', async () => {
     const { status, body } = await get<CompareResponse>(
       `/api/v1/compare?source=${production.name}:us-east-1&destination=${staging.id}:us-east-1&suppressDefaults=true`,
@@ -385,6 +446,20 @@ describe('the API on loopback without authentication', () => {
         'HR_API_QUOTA_UNKNOWN',
         'code',
         'is not a quota of',
+      ],
+      [
+        '/api/v1/targets/prod-dr/quotas/ec2/L-1216C47A/history?forecast=soon',
+        400,
+        'HR_API_INVALID',
+        'forecast',
+        'must be a duration',
+      ],
+      [
+        '/api/v1/targets/prod-dr/quotas/ec2/L-1216C47A/history?forecast=120d',
+        400,
+        'HR_API_INVALID',
+        'forecast',
+        'from 1h to 90d',
       ],
       [
         '/api/v1/targets/prod-dr/quotas/ec2/L-1216C47A/history?since=forever',

@@ -229,7 +229,43 @@ export const HistoryQuerySchema = z.object({
     .openapi({ example: '7d' }),
   /** A resource of a per-resource quota; without it, the quota as a whole. */
   resource: z.string().max(512).optional(),
+  /** Also forecast this far ahead (1h to 90d), fitted on the last 28 days whatever `since` is. */
+  forecast: z
+    .string()
+    .regex(/^\d+(?:h|d)$/, { error: 'must be a duration such as 7d or 14d' })
+    .optional()
+    .openapi({ example: '7d' }),
 });
+
+const ForecastPointSchema = z.object({ at: iso, mean: z.number(), lower: z.number(), upper: z.number() });
+
+export const ForecastSchema = z
+  .discriminatedUnion('status', [
+    z.object({
+      status: z.literal('insufficient'),
+      /** Why there is no forecast. */
+      reason: z.string(),
+      points: z.number().int(),
+      current: z.number().nullable(),
+    }),
+    z.object({
+      status: z.literal('ok'),
+      method: z.enum(['trend', 'trend+daily', 'trend+weekly']),
+      points: z.number().int(),
+      current: z.number(),
+      trendPerDay: z.number(),
+      horizon: iso,
+      atHorizon: ForecastPointSchema,
+      /** Percent of the limit, of the mean and of the upper bound at the horizon. */
+      utilization: z.object({ mean: z.number(), upper: z.number() }).nullable(),
+      /** When the upper bound first reaches the limit within the horizon; null when it does not. */
+      exhaustion: iso.nullable(),
+      /** Hourly points from now to the horizon: the mean and the 90% interval. */
+      path: z.array(ForecastPointSchema),
+      explanation: z.string(),
+    }),
+  ])
+  .openapi('Forecast');
 
 export const HistoryResponseSchema = z
   .object({
@@ -243,6 +279,8 @@ export const HistoryResponseSchema = z
     resource: z.string().nullable(),
     /** Stored usage samples, oldest first. */
     points: z.array(z.object({ at: iso, value: z.number() })),
+    /** With `forecast=`: the forecast, or why there is none; null otherwise. */
+    forecast: ForecastSchema.nullable(),
   })
   .openapi('HistoryResponse');
 
@@ -747,6 +785,7 @@ export type FleetTarget = z.infer<typeof FleetTargetSchema>;
 export type FleetResponse = z.infer<typeof FleetResponseSchema>;
 export type TargetQuotasResponse = z.infer<typeof TargetQuotasResponseSchema>;
 export type HistoryResponse = z.infer<typeof HistoryResponseSchema>;
+export type ForecastJson = z.infer<typeof ForecastSchema>;
 export type CompareRowJson = z.infer<typeof CompareRowSchema>;
 export type CompareResponse = z.infer<typeof CompareResponseSchema>;
 export type PlanJson = z.infer<typeof PlanSchema>;

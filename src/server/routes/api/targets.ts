@@ -8,8 +8,15 @@ import { quotaRows, targetsWithCache } from '../../../app/quotas.js';
 import { parseDuration } from '../../../config/duration.js';
 import { targetKey } from '../../../domain/target.js';
 import {
+  FORECAST_HISTORY_MS,
+  type Forecast,
+  type ForecastPoint,
+  forecastUsage,
+} from '../../../forecast/forecast.js';
+import {
   FleetQuerySchema,
   FleetResponseSchema,
+  type ForecastJson,
   HistoryParamSchema,
   HistoryQuerySchema,
   HistoryResponseSchema,
@@ -37,6 +44,27 @@ export const DEFAULT_THRESHOLD_PERCENT = 80;
 const MAX_FLEET_QUOTAS = 500;
 /** History reaches back at most this far. */
 const MAX_HISTORY_MS = 400 * 86_400_000;
+const HOUR_MS = 3_600_000;
+/** Forecasts reach ahead at most this far. */
+const MAX_FORECAST_MS = 90 * 86_400_000;
+
+function forecastJson(forecast: Forecast, now: Date, horizonMs: number): ForecastJson {
+  if (forecast.status === 'insufficient') return forecast;
+  const point = (p: ForecastPoint) => ({ ...p, at: p.at.toISOString() });
+  return {
+    status: 'ok',
+    method: forecast.method,
+    points: forecast.points,
+    current: forecast.current,
+    trendPerDay: forecast.trendPerDay,
+    horizon: new Date(now.getTime() + horizonMs).toISOString(),
+    atHorizon: point(forecast.atHorizon),
+    utilization: forecast.utilization,
+    exhaustion: isoOrNull(forecast.exhaustion),
+    path: forecast.path.map(point),
+    explanation: forecast.explanation,
+  };
+}
 
 const targets = createRoute({
   method: 'get',
@@ -173,11 +201,30 @@ export function targetRoutes(deps: ApiDeps) {
           { field: 'code', hint: `GET /api/v1/targets/${targetKey(target.target)}/quotas lists its quotas` },
         );
       }
-      const points = await ctx.store.usageHistory(
-        target.target,
-        { serviceCode: params.service, quotaCode: params.code, resource: query.resource },
-        new Date(Date.now() - sinceMs),
-      );
+      const horizonMs = query.forecast === undefined ? null : parseDuration(query.forecast);
+      if (horizonMs !== null && (horizonMs < HOUR_MS || horizonMs > MAX_FORECAST_MS)) {
+        throw invalidField('forecast', `must be a duration from 1h to 90d (got '${query.forecast ?? ''}')`);
+      }
+      const now = new Date();
+      const which = { serviceCode: params.service, quotaCode: params.code, resource: query.resource };
+      const points = await ctx.store.usageHistory(target.target, which, new Date(now.getTime() - sinceMs));
+      const forecast =
+        horizonMs === null
+          ? null
+          : forecastJson(
+              forecastUsage(
+                sinceMs >= FORECAST_HISTORY_MS
+                  ? points
+                  : await ctx.store.usageHistory(
+                      target.target,
+                      which,
+                      new Date(now.getTime() - FORECAST_HISTORY_MS),
+                    ),
+                { horizonMs, limit: quota.value, now },
+              ),
+              now,
+              horizonMs,
+            );
       return c.json(
         {
           target: targetKey(target.target),
@@ -188,6 +235,7 @@ export function targetRoutes(deps: ApiDeps) {
           limit: quota.value,
           resource: query.resource ?? null,
           points: points.map((p) => ({ at: p.at.toISOString(), value: p.value })),
+          forecast,
         },
         200,
       );
