@@ -12,7 +12,7 @@
  * No channel is configured and no rule acts, so nothing calls AWS (the endpoint listens nowhere).
  */
 import { verifyAudit } from '../src/audit/verify.js';
-import { engineDeps } from '../src/app/engine.js';
+import { engineDeps } from '../src/app/engine-deps.js';
 import { runEngine } from '../src/engine/run.js';
 import { DEFAULT_API_BENCH, openBenchContext } from './api.js';
 import { fillMetricsScenario, median, type MetricsBenchOptions } from './metrics.js';

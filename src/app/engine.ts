@@ -12,20 +12,32 @@ import { isOpen } from '../domain/request.js';
 import { chooseRule, type Rule, type RuleFit, type RuleSettings, SETTING_KEYS } from '../domain/rule.js';
 import { GLOBAL_QUOTA_HOME_REGION, targetKey } from '../domain/target.js';
 import { type AuditVerdict, verifyAudit } from '../audit/verify.js';
-import type { EngineDeps } from '../engine/actions.js';
 import * as approvals from '../engine/approvals.js';
 import { type Decision, decide } from '../engine/decide.js';
-import { decisionState, type EngineReport, priceOf, runEngine } from '../engine/run.js';
+import {
+  decisionState,
+  engineActor,
+  type EngineReport,
+  priceOf,
+  runEngine,
+  type SpikeFound,
+} from '../engine/run.js';
 import { deliverPending, type DeliverySummary } from '../notify/deliver.js';
 import type { Context } from './context.js';
+import { engineDeps } from './engine-deps.js';
+import { type EventResult, handleEvent } from './events.js';
 import { operator } from './requests.js';
 
-export function engineDeps(ctx: Context): EngineDeps {
-  return { store: ctx.store, session: ctx.session, logger: ctx.logger, config: ctx.config };
+export interface SpikeHandled {
+  readonly spike: SpikeFound;
+  /** What handling its event did (its alert); null when it had been handled before. */
+  readonly result: EventResult | null;
 }
 
 export interface EngineRunResult {
   readonly report: EngineReport;
+  /** The pass's new spikes, each handled as its Quota Usage Spike event. */
+  readonly spikes: readonly SpikeHandled[];
   /** The alerts delivered (or left for a retry) after the pass; null on a dry run. */
   readonly delivery: DeliverySummary | null;
 }
@@ -47,9 +59,30 @@ export async function engineRun(
     operator: operator(),
     ...(options.now ? { now: options.now } : {}),
   });
+  const spikes = await handleSpikes(ctx, report, engineActor(operator()));
   const delivery =
     options.dryRun || options.deliver === false ? null : await deliverPending(deps, { rounds: 1, waitMs: 0 });
-  return { report, delivery };
+  return { report, spikes, delivery };
+}
+
+/**
+ * Each spike a pass found, handled as the Quota Usage Spike event it is: recorded in the audit
+ * trail and alerted under the quota's rule, once (a spike whose event is recorded already is
+ * left alone, so passes that see the same reading do not repeat it).
+ */
+async function handleSpikes(ctx: Context, report: EngineReport, actor: string): Promise<SpikeHandled[]> {
+  const handled: SpikeHandled[] = [];
+  for (const spike of report.spikes) {
+    const { id } = spike.event;
+    const seen = await ctx.store.auditEntries({ kinds: ['event'], subject: id, limit: 1 });
+    if (seen.some((e) => e.subject === id)) {
+      handled.push({ spike, result: null });
+      continue;
+    }
+    const result = await handleEvent(ctx, spike.event, { actor, dryRun: report.dryRun, now: report.at });
+    handled.push({ spike, result });
+  }
+  return handled;
 }
 
 /** Where a rule's settings came from, setting by setting. */
@@ -230,6 +263,14 @@ export function engineLoop(ctx: Context): EngineLoop {
       chain = chain.then(async () => {
         try {
           const report = await runEngine(deps, { dryRun: false, targets, operator: operator() });
+          const spikes = await handleSpikes(ctx, report, engineActor(operator()));
+          for (const { spike, result } of spikes) {
+            if (result === null) continue;
+            ctx.logger.warn(
+              { event: spike.event.id, severity: spike.spike.severity, ratio: spike.spike.ratio },
+              `engine: ${result.summary} (${spike.event.detail.quota} in ${spike.event.detail.target})`,
+            );
+          }
           const c = report.counts;
           ctx.logger.info(
             { evaluated: report.evaluated, ...c, expired: report.expired.length, audited: report.audited },

@@ -24,7 +24,7 @@ import { priceOf, ruleFor } from '../engine/run.js';
 import { notificationsFor } from '../notify/deliver.js';
 import type { Context } from './context.js';
 import { replicate } from './compare.js';
-import { engineDeps } from './engine.js';
+import { engineDeps } from './engine-deps.js';
 import { applyPlanObject } from './requests.js';
 
 export interface EventAction {

@@ -210,6 +210,27 @@ export const rulesSchema = field(z.array(ruleSchema), 'Policy rules; see docs/co
   example: [{ name: 'compute', match: { services: ['ec2'] }, level: 'alert_only' }],
 });
 
+/**
+ * Which services' quotas a raise of a service's quota usually needs as well: more instances need
+ * more volumes, addresses and load balancers. `engine.dependencies` is merged over it by service
+ * (a service given `[]` has no dependents).
+ */
+export const BUILT_IN_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
+  ec2: ['ebs', 'vpc', 'elasticloadbalancing'],
+  ecs: ['ec2', 'elasticloadbalancing', 'logs'],
+  eks: ['ec2', 'ebs', 'vpc', 'elasticloadbalancing'],
+  autoscaling: ['ec2', 'ebs'],
+  lambda: ['logs', 'vpc'],
+  rds: ['ebs', 'vpc'],
+  elasticloadbalancing: ['vpc'],
+};
+
+const serviceCode = (description: string) =>
+  field(z.string().regex(SERVICE_CODE_PATTERN), description, {
+    expected: 'a Service Quotas service code such as ec2',
+    example: 'ec2',
+  });
+
 export const engineSection = section(
   {
     defaults: section(
@@ -241,6 +262,54 @@ export const engineSection = section(
       expected: 'a duration from 1m to 90d such as 72h',
       example: '72h',
     }).prefault('72h'),
+    spikes: section(
+      {
+        enabled: field(z.boolean(), 'Whether each pass looks for usage spikes.', {
+          expected: 'true or false',
+          example: true,
+        }).prefault(true),
+        medium: field(
+          z.number().min(1.1).max(1000),
+          'The ratio of a reading to its baseline from which it is a medium spike.',
+          { expected: 'a ratio from 1.1 to 1000 such as 2', example: 2 },
+        ).prefault(2),
+        high: field(
+          z.number().min(1.1).max(1000),
+          'The ratio from which it is a high spike (above medium).',
+          { expected: 'a ratio from 1.1 to 1000 such as 3', example: 3 },
+        ).prefault(3),
+        baseline: duration(
+          'How far back the baseline reaches: the median of the readings in this window before the newest.',
+          {
+            min: HOUR,
+            max: 30 * DAY,
+            step: 1000,
+            expected: 'a duration from 1h to 30d such as 24h',
+            example: '24h',
+          },
+        ).prefault('24h'),
+        minBaseline: field(
+          z.number().min(0),
+          'A baseline below this counts as this, so 0 to 1 is no spike.',
+          { expected: 'a number of 0 or more such as 1', example: 1 },
+        ).prefault(1),
+      },
+      "Spike detection: a reading against the median of the readings before it; a spike is an event (Quota Usage Spike) with its severity, alerted under the quota's rule.",
+      { medium: 2, high: 3, baseline: '24h' },
+    ).prefault({}),
+    dependencies: field(
+      z.record(
+        serviceCode('A service whose quotas the engine raises.'),
+        z.array(serviceCode('A service whose quotas such a raise usually needs too.')).max(50),
+      ),
+      "Which services depend on which: when the engine raises a quota of a service, it proposes raises for the dependent services' quotas at or above dependencyThreshold. Merged over the built-in map by service.",
+      { expected: 'a mapping of service code to a list of service codes', example: { ec2: ['ebs', 'vpc'] } },
+    ).prefault({}),
+    dependencyThreshold: field(
+      z.number().min(0).max(1000),
+      "Utilization (percent of the limit) from which a dependent service's quota is proposed for a raise.",
+      { expected: 'a percentage from 0 to 1000 such as 70', example: 70 },
+    ).prefault(70),
   },
   'The policy engine: the defaults of every rule, approvals and Support cases.',
   { defaults: { level: 'alert_only' } },
@@ -426,7 +495,7 @@ export function resolveSettings(
 
 export interface EngineFields {
   readonly rules: readonly ({ name: string } & RawSettings)[];
-  readonly engine: { readonly defaults: RawSettings };
+  readonly engine: { readonly defaults: RawSettings; readonly spikes: { medium: number; high: number } };
   readonly notifications: { readonly channels: Record<string, unknown> };
 }
 
@@ -466,6 +535,15 @@ export function checkEngine(input: EngineFields, ctx: z.RefinementCtx): void {
     });
   };
   checkSettings(input.engine.defaults, ['engine', 'defaults'], {});
+  const { spikes } = input.engine;
+  if (spikes.high <= spikes.medium) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['engine', 'spikes', 'high'],
+      message: `(${spikes.high}) must be above medium (${spikes.medium})`,
+      params: { hint: 'e.g. medium: 2, high: 3' },
+    });
+  }
   const names = new Map<string, number>();
   input.rules.forEach((rule, index) => {
     const first = names.get(rule.name);

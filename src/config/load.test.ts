@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BUILT_IN_PRICES } from './engine-schema.js';
+import { BUILT_IN_DEPENDENCIES, BUILT_IN_PRICES } from './engine-schema.js';
 import { ConfigError } from '../domain/errors.js';
 import { loadConfig, parseConfig } from './load.js';
 import type { Config } from './schema.js';
@@ -113,6 +113,9 @@ function engineDefaults(): Pick<Config, 'include' | 'engine' | 'prices' | 'notif
       supportCasesPerHour: 3,
       approvalTtlMs: 72 * 3_600_000,
       forecastHorizonMs: 7 * 24 * 3_600_000,
+      spikes: { enabled: true, medium: 2, high: 3, baselineMs: 24 * 3_600_000, minBaseline: 1 },
+      dependencies: { ...BUILT_IN_DEPENDENCIES },
+      dependencyThreshold: 70,
     },
     prices: { ...BUILT_IN_PRICES },
     notifications: { channels: {}, attempts: 5, timeoutMs: 10_000 },

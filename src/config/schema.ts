@@ -15,6 +15,7 @@ import { formatDuration } from './duration.js';
 import { field } from './fields.js';
 import {
   BUILT_IN_PRICES,
+  BUILT_IN_DEPENDENCIES,
   checkEngine,
   engineSection,
   includeSchema,
@@ -856,6 +857,17 @@ function engineOf(input: Fields) {
     supportCasesPerHour: input.engine.supportCasesPerHour,
     approvalTtlMs: input.engine.approvalTtl,
     forecastHorizonMs: input.engine.forecastHorizon,
+    spikes: {
+      enabled: input.engine.spikes.enabled,
+      medium: input.engine.spikes.medium,
+      high: input.engine.spikes.high,
+      baselineMs: input.engine.spikes.baseline,
+      minBaseline: input.engine.spikes.minBaseline,
+    },
+    dependencies: { ...BUILT_IN_DEPENDENCIES, ...input.engine.dependencies } as Readonly<
+      Record<string, readonly string[]>
+    >,
+    dependencyThreshold: input.engine.dependencyThreshold,
   };
 }
 

@@ -16,7 +16,9 @@ import { type AuditInput, canonicalJson } from '../domain/audit.js';
 import { ConfigError } from '../domain/errors.js';
 import type { AlertMessage, Notification, QuotaState } from '../domain/engine.js';
 import { firstOfEachQuota, type Quota, quotaKey, usageByQuota } from '../domain/quota.js';
+import type { HeadroomEvent } from '../domain/event.js';
 import { FORECAST_HISTORY_MS, type Forecast, forecastUsage, type UsagePoint } from '../forecast/forecast.js';
+import { detectSpike, type Spike } from '../forecast/spike.js';
 import { OPEN_STATUSES, type QuotaRequestRecord } from '../domain/request.js';
 import { chooseRule, type Rule, type RuleSettings } from '../domain/rule.js';
 import { GLOBAL_QUOTA_HOME_REGION, type Target, targetKey } from '../domain/target.js';
@@ -59,6 +61,15 @@ export interface Evaluation {
   readonly forecast: string | null;
 }
 
+/** A usage spike the pass found: the Quota Usage Spike event it makes, to be handled as any event. */
+export interface SpikeFound {
+  readonly target: Target;
+  readonly accountName: string | null;
+  readonly quotaName: string;
+  readonly spike: Spike;
+  readonly event: Extract<HeadroomEvent, { 'detail-type': 'Quota Usage Spike' }>;
+}
+
 export interface EngineReport {
   readonly at: Date;
   readonly dryRun: boolean;
@@ -69,6 +80,8 @@ export interface EngineReport {
   readonly counts: Readonly<Record<Decision['kind'], number>>;
   /** Approvals that expired in this pass. */
   readonly expired: readonly string[];
+  /** New usage spikes (not yet handled: the caller sends each event on). */
+  readonly spikes: readonly SpikeFound[];
   /** Audit entries written. */
   readonly audited: number;
 }
@@ -81,6 +94,8 @@ interface Subject {
   readonly limitsAt: Date;
   /** Its usage forecast at the engine's horizon, when its history allows one. */
   readonly forecast: Extract<Forecast, { status: 'ok' }> | null;
+  /** The spike its newest reading starts, when it starts one. */
+  readonly spike: Spike | null;
 }
 
 export const DEFAULT_RULE_NAME = 'defaults';
@@ -147,7 +162,7 @@ async function readSubjects(
   now: Date,
 ): Promise<Subject[]> {
   const wanted = new Map(targets.map((t) => [targetKey(t.target), t]));
-  const horizonMs = deps.config.engine.forecastHorizonMs;
+  const { forecastHorizonMs: horizonMs, spikes } = deps.config.engine;
   const subjects: Subject[] = [];
   const globals = new Map<string, Subject>();
   for (const stored of await deps.store.latestSnapshots()) {
@@ -155,14 +170,14 @@ async function readSubjects(
     if (target === undefined || stored.limits === undefined) continue;
     const samples = usageByQuota(stored.usage?.samples ?? []);
     const histories =
-      horizonMs > 0
+      horizonMs > 0 || spikes.enabled
         ? await deps.store.usageHistories(stored.target, new Date(now.getTime() - FORECAST_HISTORY_MS))
         : new Map<string, UsagePoint[]>();
     for (const quota of firstOfEachQuota(stored.limits.quotas)) {
       const key = quotaKey(quota);
       const history = histories.get(key);
       const forecast =
-        history === undefined || quota.value === null
+        history === undefined || quota.value === null || horizonMs === 0
           ? null
           : forecastUsage(history, { horizonMs, limit: quota.value, now });
       const subject: Subject = {
@@ -171,6 +186,7 @@ async function readSubjects(
         usage: samples.get(key)?.value ?? null,
         limitsAt: stored.limits.collectedAt,
         forecast: forecast?.status === 'ok' ? forecast : null,
+        spike: history !== undefined && spikes.enabled ? detectSpike(history, spikes) : null,
       };
       if (!quota.global) {
         subjects.push(subject);
@@ -257,6 +273,7 @@ export async function runEngine(deps: EngineDeps, options: EngineOptions): Promi
     'support-case': 0,
   };
   let evaluated = 0;
+  const spikes = subjects.flatMap((s) => (s.spike === null ? [] : [spikeFound(s, s.spike)]));
 
   for (const s of subjects) {
     if (s.quota.value === null || s.usage === null) continue;
@@ -468,7 +485,36 @@ export async function runEngine(deps: EngineDeps, options: EngineOptions): Promi
     evaluations,
     counts,
     expired,
+    spikes,
     audited: options.dryRun ? 0 : audit.length,
+  };
+}
+
+/**
+ * A spike as the event it makes. Its id is fixed by the quota and the reading, so the same spike
+ * is one event however many passes see it.
+ */
+function spikeFound(s: Subject, spike: Spike): SpikeFound {
+  const home = homeOf(s.target.target, s.quota);
+  return {
+    target: home,
+    accountName: s.target.accountName,
+    quotaName: s.quota.quotaName,
+    spike,
+    event: {
+      version: '0',
+      id: `spike-${home.accountId}-${home.region}-${s.quota.serviceCode}-${s.quota.quotaCode}-${Math.floor(spike.at.getTime() / 1000)}`,
+      source: 'headroom.engine',
+      'detail-type': 'Quota Usage Spike',
+      time: spike.at.toISOString(),
+      detail: {
+        target: targetKey(home),
+        quota: quotaKey(s.quota),
+        usage: spike.usage,
+        baseline: spike.baseline,
+        severity: spike.severity,
+      },
+    },
   };
 }
 

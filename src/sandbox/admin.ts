@@ -156,6 +156,34 @@ export class SandboxAdmin {
     return this.world.resources.usage(account, region, key);
   }
 
+  /**
+   * A usage spike, put in by hand: the quota's series (`serviceCode/quotaCode`) times `factor`
+   * from `startedMinutesAgo` before the sandbox's now for `minutes`, as CloudWatch then reports
+   * it. Throws for a quota the target has no usage series of.
+   */
+  surge(
+    accountId: string,
+    region: string,
+    key: string,
+    spike: { factor: number; minutes: number; startedMinutesAgo?: number },
+  ): void {
+    const account = this.world.account(accountId);
+    if (!account) throw new AdminNotFoundError(`the sandbox has no account ${JSON.stringify(accountId)}`);
+    const [serviceCode = '', quotaCode = ''] = key.split('/');
+    const quota = this.world.catalog.quota(serviceCode, quotaCode);
+    if (!quota) throw new AdminNotFoundError(`the sandbox has no quota ${JSON.stringify(key)}`);
+    if (!(spike.factor > 0) || !(spike.minutes > 0)) {
+      throw new AdminInputError('surge: factor and minutes must be above 0');
+    }
+    const from = this.world.clock.now() - (spike.startedMinutesAgo ?? 0) * 60_000;
+    const surged = this.world.quotas.surge(account, region, quota, {
+      from,
+      to: from + spike.minutes * 60_000,
+      factor: spike.factor,
+    });
+    if (!surged) throw new AdminInputError(`${key} has no usage series in ${accountId}:${region}`);
+  }
+
   info(): SandboxInfo {
     const { options, catalog } = this.world;
     return {

@@ -235,5 +235,85 @@ describe('bad events: one line naming the field, exit 2, recorded as rejected', 
     const result = await headroom(['event', 'send', 'bad.txt']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error HR_EVENT_INVALID: bad\.txt is not JSON \(/m);
+    const rejected = (
+      JSON.parse((await ok(['audit', '--kind', 'event', '--format', 'json'])).stdout) as AuditEntry[]
+    ).at(-1);
+    expect(rejected?.data).toMatchObject({
+      status: 'rejected',
+      field: 'body',
+      input: 'detail-type: DR Failover',
+    });
   });
+});
+
+describe('a usage spike', () => {
+  it('is found by the engine pass in what the sandbox reported, as a high Quota Usage Spike event, once', async () => {
+    const target = `${production.name}:us-east-1`;
+    const rows = JSON.parse((await ok(['quotas', '--target', target, '--format', 'json'])).stdout) as {
+      serviceCode: string;
+      quotaCode: string;
+      usage: number | null;
+      usageSource: string | null;
+      utilization: number | null;
+      global: boolean;
+    }[];
+    // A quota CloudWatch reports, in use but low enough that five times its usage stays under
+    // its limit (the sandbox caps a series there, as AWS would).
+    const chosen = rows.find(
+      (r) =>
+        r.usageSource === 'cloudwatch' &&
+        !r.global &&
+        r.quotaCode !== 'L-1216C47A' &&
+        (r.usage ?? 0) >= 2 &&
+        (r.utilization ?? 1) < 0.15,
+    );
+    if (!chosen) throw new Error('no quota low enough to spike');
+    const key = `${chosen.serviceCode}/${chosen.quotaCode}`;
+    // Three more readings at the usual level: the baseline.
+    for (let i = 0; i < 3; i++) await ok(['collect', '--refresh', '--target', target]);
+    const quiet = JSON.parse((await ok(['engine', 'run', '--format', 'json'])).stdout) as {
+      spikes: { spike: { event: { detail: { quota: string } } } }[];
+    };
+    expect(quiet.spikes.map((s) => s.spike.event.detail.quota)).not.toContain(key);
+
+    // The sandbox's series runs five times higher from ten minutes ago, for twenty minutes.
+    sandbox.admin.surge(production.id, 'us-east-1', key, { factor: 5, minutes: 20, startedMinutesAgo: 10 });
+    await ok(['collect', '--refresh', '--target', target]);
+    const spiked = (
+      JSON.parse((await ok(['quotas', '--target', target, '--format', 'json'])).stdout) as typeof rows
+    ).find((r) => `${r.serviceCode}/${r.quotaCode}` === key);
+
+    interface SpikeRun {
+      spikes: {
+        spike: {
+          spike: { ratio: number; severity: string };
+          event: { id: string; source: string; 'detail-type': string; detail: Record<string, unknown> };
+        };
+        result: { id: string; summary: string } | null;
+      }[];
+    }
+    const run = await ok(['engine', 'run', '--format', 'json']);
+    const found = (JSON.parse(run.stdout) as SpikeRun).spikes.find((s) => s.spike.event.detail.quota === key);
+    expect(found?.spike.event).toMatchObject({
+      source: 'headroom.engine',
+      'detail-type': 'Quota Usage Spike',
+      detail: { target: `${production.id}:us-east-1`, quota: key, usage: spiked?.usage, severity: 'high' },
+    });
+    const baseline = found?.spike.event.detail.baseline as number;
+    expect(spiked?.usage ?? 0).toBeGreaterThanOrEqual(3 * baseline);
+    expect(found?.spike.spike.ratio).toBeCloseTo((spiked?.usage ?? 0) / Math.max(baseline, 1), 6);
+    expect(found?.result?.id).toBe(found?.spike.event.id);
+    const recorded = (
+      JSON.parse((await ok(['audit', '--kind', 'event', '--format', 'json'])).stdout) as AuditEntry[]
+    ).filter((e) => e.subject === found?.spike.event.id);
+    expect(recorded.map((e) => e.data.status)).toEqual(['accepted']);
+
+    // The next pass sees the same reading: the same spike, not a new event.
+    const again = await ok(['engine', 'run']);
+    expect(again.stdout).toContain(`event ${found?.spike.event.id ?? '?'} handled before`);
+    const after = (
+      JSON.parse((await ok(['audit', '--kind', 'event', '--format', 'json'])).stdout) as AuditEntry[]
+    ).filter((e) => e.subject === found?.spike.event.id);
+    expect(after).toHaveLength(1);
+  }, 180_000);
 });

@@ -86,14 +86,14 @@ function registerEngine(program: Command): void {
         command: Command,
       ) => {
         await withContext(command, async (ctx) => {
-          const { report, delivery } = await engineRun(ctx, {
+          const { report, spikes, delivery } = await engineRun(ctx, {
             specs: flags.target ?? [],
             dryRun: flags.dryRun,
           });
           const shown = report.evaluations.filter(
             (e) => flags.all || e.decision.kind !== 'none' || e.changed,
           );
-          if (flags.format === 'json') write(renderJson({ report, delivery }));
+          if (flags.format === 'json') write(renderJson({ report, spikes, delivery }));
           else if (flags.format === 'csv') {
             const rows = shown.map(evaluationRow);
             const keys = [
@@ -119,11 +119,21 @@ function registerEngine(program: Command): void {
                 rows,
               ),
             );
-          } else if (shown.length > 0) write(renderTable(EVALUATION_COLUMNS, shown.map(evaluationRow)));
+          } else {
+            if (shown.length > 0) write(renderTable(EVALUATION_COLUMNS, shown.map(evaluationRow)));
+            for (const { spike, result } of spikes) {
+              const { detail } = spike.event;
+              write(
+                `spike (${detail.severity}): ${detail.quota} in ${detail.target}: ${formatNumber(detail.usage)} against a baseline of ${formatNumber(detail.baseline)} (×${spike.spike.ratio.toFixed(1)}) at ${spike.spike.at.toISOString()}; ${result === null ? `event ${spike.event.id} handled before` : `event ${result.id}: ${result.summary}`}\n`,
+              );
+            }
+          }
           const c = report.counts;
+          const fresh = spikes.filter((s) => s.result !== null).length;
           process.stderr.write(
             `${flags.dryRun ? 'dry run: ' : ''}evaluated ${plural(report.evaluated, 'quota')}: ${plural(c.alert, 'alert')}, ${plural(c.propose, 'proposal')}, ${plural(c.request, 'request')}, ${plural(c['support-case'], 'Support case')}` +
               (report.expired.length > 0 ? `; ${plural(report.expired.length, 'approval')} expired` : '') +
+              (fresh > 0 ? `; ${plural(fresh, 'new spike')}` : '') +
               (flags.dryRun
                 ? '; nothing was written'
                 : `; ${plural(report.audited, 'audit entry', 'audit entries')}`) +

@@ -4,14 +4,19 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { type EventResult, handleEvent } from '../../app/events.js';
+import type { Context } from '../../app/context.js';
+import { EventRejected, type EventResult, eventId, handleEvent, rejectEvent } from '../../app/events.js';
 import { operator } from '../../app/requests.js';
 import { InputError } from '../../domain/errors.js';
 import { renderJson } from '../output/csv.js';
 import { type Column, renderTable } from '../output/table.js';
 import { withContext, write } from './shared.js';
 
-async function readInput(file: string): Promise<unknown> {
+async function readInput(
+  ctx: Context,
+  file: string,
+  options: { actor: string; dryRun: boolean },
+): Promise<unknown> {
   let text: string;
   try {
     text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
@@ -28,13 +33,20 @@ async function readInput(file: string): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new InputError(
-      'HR_EVENT_INVALID',
-      `${file === '-' ? 'standard input' : file} is not JSON (${(error as Error).message})`,
-      {
-        hint: 'an event is a JSON object with source, detail-type and detail; see docs/events.md',
-        cause: error,
-      },
+    // Recorded as rejected, as any event headroom refuses is.
+    return rejectEvent(
+      ctx,
+      eventId(undefined),
+      text,
+      new EventRejected(
+        'body',
+        `${file === '-' ? 'standard input' : file} is not JSON (${(error as Error).message})`,
+        {
+          hint: 'an event is a JSON object with source, detail-type and detail; see docs/events.md',
+          cause: error,
+        },
+      ),
+      options,
     );
   }
 }
@@ -77,11 +89,11 @@ export function registerEvent(program: Command): void {
     .option('--format <format>', 'output format: text or json', 'text')
     .action(async (file: string, flags: { dryRun: boolean; format: string }, command: Command) => {
       await withContext(command, async (ctx) => {
-        const input = await readInput(file);
+        const options = { actor: operator(), dryRun: flags.dryRun };
+        const input = await readInput(ctx, file, options);
         const events = Array.isArray(input) ? input : [input];
         const results: EventResult[] = [];
-        for (const one of events)
-          results.push(await handleEvent(ctx, one, { actor: operator(), dryRun: flags.dryRun }));
+        for (const one of events) results.push(await handleEvent(ctx, one, options));
         if (flags.format === 'json') write(renderJson(results));
         else results.forEach(print);
       });

@@ -36,6 +36,14 @@ export interface SeriesProfile {
   readonly periodSeconds: number;
   readonly anchor: number;
   readonly hash: number;
+  /** Spikes put in by hand (`admin.surge`): the series times `factor` from `from` to `to` (ms). */
+  readonly surges?: readonly Surge[];
+}
+
+export interface Surge {
+  readonly from: number;
+  readonly to: number;
+  readonly factor: number;
 }
 
 /** One stored datapoint at the resolution CloudWatch keeps for its age. */
@@ -106,6 +114,12 @@ export function makeProfile(input: {
 }
 
 function spikeFactor(p: SeriesProfile, minute: number): number {
+  const time = minute * MINUTE;
+  const surged = (p.surges ?? []).reduce((f, s) => (time >= s.from && time < s.to ? f * s.factor : f), 1);
+  return surged * naturalSpikeFactor(p, minute);
+}
+
+function naturalSpikeFactor(p: SeriesProfile, minute: number): number {
   const hour = Math.floor(minute / 60);
   for (const h of [hour, hour - 1]) {
     if (mix(p.hash, h * 4 + 1) >= p.spikeChancePerHour) continue;

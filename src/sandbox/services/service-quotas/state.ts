@@ -11,7 +11,13 @@ import { hash32, identifier, unit } from '../../core/random.js';
 import type { RequestTimings } from '../../options.js';
 import type { Account } from '../../world/accounts.js';
 import { type Catalog, type CatalogQuota, GLOBAL_HOME } from '../../world/catalog.js';
-import { type Band, makeProfile, type SeriesKind, type SeriesProfile } from '../../world/usage.js';
+import {
+  type Band,
+  makeProfile,
+  type SeriesKind,
+  type SeriesProfile,
+  type Surge,
+} from '../../world/usage.js';
 
 export const REQUEST_STATUSES = [
   'PENDING',
@@ -339,6 +345,19 @@ export class ServiceQuotasState {
     const profile = this.#makeProfile(account, region, quota, state);
     state.profiles.set(quota.index, profile);
     return profile;
+  }
+
+  /**
+   * Puts a spike into a quota's usage series: times `factor` over the surge's span. The series
+   * stays a function of time, so every later query agrees. False when the target does not use
+   * the quota (it has no series).
+   */
+  surge(account: Account, region: string, quota: CatalogQuota, surge: Surge): boolean {
+    const profile = this.profile(account, region, quota);
+    if (profile === null) return false;
+    const state = this.target(account, region, quota);
+    state.profiles.set(quota.index, { ...profile, surges: [...(profile.surges ?? []), surge] });
+    return true;
   }
 
   #makeProfile(
