@@ -12,8 +12,10 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Approval } from '../../src/domain/approval.js';
+import type { UsageSnapshot } from '../../src/domain/quota.js';
+import type { Target } from '../../src/domain/target.js';
 import { newApprovalId } from '../../src/engine/approvals.js';
-import type { CompareResponse } from '../../src/server/api/schemas.js';
+import type { CompareResponse, QuotaRowJson, TargetQuotasResponse } from '../../src/server/api/schemas.js';
 import { type AccountInfo, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { openSqliteStore } from '../../src/storage/sqlite/index.js';
 import { keysOf, REPO_ROOT, runHeadroom, runProgram } from '../helpers/aws-cli.js';
@@ -30,6 +32,7 @@ const SERVICES = ['ec2', 'iam', 'lambda'];
 /** PENDING → CASE_OPENED after 10 minutes, decided 50 minutes later (the sandbox's defaults). */
 const DECIDED_AFTER_S = 60 * 60;
 const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
+const HOUR_MS = 3_600_000;
 
 let sandbox: Sandbox;
 let dir: string;
@@ -105,6 +108,45 @@ async function proposeApprovals(count: number): Promise<Approval[]> {
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Usage history written into serve's store, as hourly sweeps would have recorded it: each quota's
+ * values, the last one now, one an hour before it, and so on back.
+ */
+async function recordUsage(target: Target, histories: { quota: QuotaRowJson; values: number[] }[]) {
+  const store = await openSqliteStore(join(dir, 'headroom.sqlite'));
+  try {
+    const now = Date.now();
+    const hours = Math.max(...histories.map((h) => h.values.length));
+    for (let h = hours - 1; h >= 0; h--) {
+      const at = new Date(now - h * HOUR_MS);
+      const samples = histories.flatMap(({ quota, values }) => {
+        const value = values[values.length - 1 - h];
+        return value === undefined
+          ? []
+          : [{ serviceCode: quota.serviceCode, quotaCode: quota.quotaCode, value, observedAt: at }];
+      });
+      const usage: UsageSnapshot = {
+        target,
+        collectedAt: at,
+        source: 'cloudwatch',
+        windowStart: new Date(at.getTime() - HOUR_MS),
+        windowEnd: at,
+        complete: true,
+        samples,
+        errors: [],
+      };
+      await store.saveUsageSnapshot(usage);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/** The labels of the chart's series, as uPlot's legend lists them. */
+async function seriesLabels(chart: Locator): Promise<string[]> {
+  return (await chart.locator('.u-legend .u-series .u-label').allTextContents()).map((label) => label.trim());
 }
 
 async function shoot(name: string): Promise<void> {
@@ -219,6 +261,85 @@ describe.skipIf(missing)('the dashboard in Chromium', { timeout: 120_000 }, () =
     await expect.poll(() => chart.count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => chart.locator('canvas').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     await shoot('target');
+  });
+
+  it("forecasts a quota's usage after its history, and says why another has too little to", async () => {
+    // A target no other test reads usage of: the history written here becomes its newest usage.
+    const target = { accountId: production.id, region: 'eu-west-1' };
+    const key = `${target.accountId}:${target.region}`;
+    const { quotas } = (await (
+      await fetch(`${url}/api/v1/targets/${key}/quotas`)
+    ).json()) as TargetQuotasResponse;
+    // Quotas the sandbox reports no usage of, so the history written here is all they have.
+    const quiet = quotas
+      .filter((q) => q.usage === null && q.limit !== null && q.limit >= 100)
+      .sort((a, b) => `${a.serviceCode}/${a.quotaCode}`.localeCompare(`${b.serviceCode}/${b.quotaCode}`));
+    const [rising, thin] = quiet;
+    if (rising?.limit == null || thin === undefined) throw new Error(`two quiet quotas expected in ${key}`);
+    const limit = rising.limit;
+    // Three weeks climbing from 30% to 90% of the limit, give or take up to 5% from hour to hour
+    // (a fixed scatter, so the interval has a width): the trend reaches the limit within the week ahead.
+    const hours = 21 * 24;
+    const wobble = (h: number) => 0.1 * ((Math.abs(Math.sin(h * 12.9898) * 43_758.5453) % 1) - 0.5);
+    await recordUsage(target, [
+      {
+        quota: rising,
+        values: Array.from({ length: hours + 1 }, (_, h) =>
+          Math.round(limit * (0.3 + (0.6 * h) / hours + wobble(h))),
+        ),
+      },
+      // Three hours: too few to forecast from.
+      { quota: thin, values: [10, 11, 12] },
+    ]);
+
+    const open = async (quota: QuotaRowJson) => {
+      const quotaKey = `${quota.serviceCode}/${quota.quotaCode}`;
+      await page.goto(`${url}/targets/${key}?quota=${encodeURIComponent(quotaKey)}`);
+      const chart = page.getByTestId('usage-chart');
+      await expect.poll(() => chart.locator('canvas').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      return { chart, summary: page.getByTestId('forecast-summary') };
+    };
+
+    const { chart, summary } = await open(rising);
+    expect(await chart.getAttribute('data-forecast')).toBe('ok');
+    // The chart draws the forecast's mean and its 90% interval after the history, and the limit.
+    expect(await seriesLabels(chart)).toEqual(
+      expect.arrayContaining(['Usage', 'Forecast', 'Forecast 90% high', 'Forecast 90% low', 'Limit']),
+    );
+    const exhaustion = await chart.getAttribute('data-exhaustion');
+    expect(exhaustion).not.toBeNull();
+    const until = Date.parse(exhaustion ?? '') - Date.now();
+    expect(until).toBeGreaterThan(0);
+    expect(until).toBeLessThanOrEqual(7 * 24 * HOUR_MS);
+    // The words say so, with the same time in UTC.
+    const words = (await summary.textContent()) ?? '';
+    expect(words).toMatch(/^Forecast \(trend\+weekly, 7 days\): [\d,.]+ of /);
+    expect(words).toContain(` of ${limit.toLocaleString('en-US')} (`);
+    expect(words).toContain(
+      `may be exhausted by ${new Date(exhaustion ?? '').toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    );
+    expect(await page.locator('.history-explanation').textContent()).toMatch(/may reach the limit by/);
+    await shoot('forecast');
+
+    // Another range asks for another horizon: 24 hours back, a day ahead.
+    await page.getByRole('radio', { name: '24h' }).check();
+    await expect.poll(() => summary.textContent(), { timeout: 15_000 }).toContain(', 1 day):');
+    await expect.poll(() => seriesLabels(chart), { timeout: 15_000 }).toContain('Forecast');
+    await shoot('forecast-24h');
+
+    // Too little history: the API's reason in words, and a chart of the history alone.
+    const thinView = await open(thin);
+    await expect
+      .poll(() => thinView.summary.getAttribute('data-status'), { timeout: 15_000 })
+      .toBe('insufficient');
+    expect(await thinView.summary.textContent()).toMatch(
+      /^Too little history to forecast: 3 hourly points over 2 h of history; a forecast needs /,
+    );
+    expect(await thinView.chart.getAttribute('data-forecast')).toBe('insufficient');
+    const labels = await seriesLabels(thinView.chart);
+    expect(labels).toContain('Usage');
+    expect(labels.filter((label) => label.startsWith('Forecast'))).toEqual([]);
+    await shoot('forecast-insufficient');
   });
 
   it('compares two targets with the same numbers as `headroom compare`', async () => {

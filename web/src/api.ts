@@ -19,6 +19,7 @@ import type {
   ClearResponse,
   CompareResponse,
   FleetResponse,
+  ForecastJson,
   HistoryResponse,
   PlanRequest,
   PlanResponse,
@@ -39,6 +40,7 @@ export type {
   AuditVerifyResponse,
   CompareResponse,
   FleetResponse,
+  ForecastJson,
   HistoryResponse,
   PlanResponse,
   RequestResponse,
@@ -214,15 +216,23 @@ export function getTargetQuotas(target: string, signal?: AbortSignal): Promise<T
   return call('GET', `${API}/targets/${segment(target)}/quotas`, { signal });
 }
 
+export interface HistoryParams {
+  /** How far back, as a duration such as `7d`. */
+  since: string;
+  /** Also forecast this far ahead (`1d`, `14d`); without it the response's forecast is null. */
+  forecast?: string | undefined;
+}
+
 export function getHistory(
   target: string,
   service: string,
   code: string,
-  since: string,
+  params: HistoryParams,
   signal?: AbortSignal,
 ): Promise<HistoryResponse> {
   const path = `${API}/targets/${segment(target)}/quotas/${segment(service)}/${segment(code)}`;
-  return call('GET', `${path}/history${queryString({ since })}`, { signal });
+  const query = queryString({ since: params.since, forecast: params.forecast });
+  return call('GET', `${path}/history${query}`, { signal });
 }
 
 export interface CompareParams {

@@ -5,6 +5,7 @@ import {
   formatNumber,
   formatPercent,
   formatUntil,
+  formatUtc,
   levelOf,
   quotaKey,
   targetLabel,
@@ -62,6 +63,15 @@ describe('the dashboard writes', () => {
     ['2026-12-06T09:00:00.000Z', 'in 3 d'],
   ])('the time until %s as %s', (iso, text) => {
     expect(formatUntil(iso, Date.parse('2026-12-03T08:00:00.000Z'))).toBe(text);
+  });
+
+  it.each([
+    [null, '—'],
+    ['not a time', 'not a time'],
+    ['2026-12-09T14:00:00.000Z', '2026-12-09 14:00 UTC'],
+    ['2026-12-09T15:30:59+01:00', '2026-12-09 14:30 UTC'],
+  ])('the moment %s in UTC as %s', (iso, text) => {
+    expect(formatUtc(iso)).toBe(text);
   });
 
   it.each([

@@ -81,6 +81,17 @@ export function formatDateTime(iso: string | null | undefined): string {
   return Number.isNaN(at) ? iso : dateTime.format(at);
 }
 
+/**
+ * An ISO time in UTC to the minute, e.g. "2026-12-09 14:00 UTC": for a moment someone may copy
+ * into a ticket or compare with a log, whatever the reader's time zone.
+ */
+export function formatUtc(iso: string | null | undefined): string {
+  if (iso === null || iso === undefined) return '—';
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return iso;
+  return `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
 /** A quota as SERVICE/CODE, the way the API's paths, plans and the dashboard's URLs name it. */
 export function quotaKey(quota: { serviceCode: string; quotaCode: string }): string {
   return `${quota.serviceCode}/${quota.quotaCode}`;

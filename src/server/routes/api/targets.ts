@@ -214,7 +214,7 @@ export function targetRoutes(deps: ApiDeps) {
           : forecastJson(
               forecastUsage(
                 sinceMs >= FORECAST_HISTORY_MS
-                  ? points
+                  ? points.filter((p) => p.at.getTime() >= now.getTime() - FORECAST_HISTORY_MS)
                   : await ctx.store.usageHistory(
                       target.target,
                       which,
