@@ -11,16 +11,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { SweepTarget } from '../collect/sweep.js';
-import type { Approval } from '../domain/approval.js';
 import type { AuditInput } from '../domain/audit.js';
 import { HeadroomError, InputError } from '../domain/errors.js';
 import { type HeadroomEvent, parseEvent } from '../domain/event.js';
 import { firstOfEachQuota, quotaKey, usageByQuota } from '../domain/quota.js';
 import { targetKey } from '../domain/target.js';
 import { carryOut } from '../engine/actions.js';
-import { newApprovalId } from '../engine/approvals.js';
 import { roundUp } from '../engine/decide.js';
-import { priceOf, ruleFor } from '../engine/run.js';
+import { newProposal, priceOf, ruleFor } from '../engine/run.js';
 import { notificationsFor } from '../notify/deliver.js';
 import type { Context } from './context.js';
 import { replicate } from './compare.js';
@@ -335,30 +333,18 @@ async function scale(
       continue;
     }
     if (needsApproval) {
-      const approval: Approval = {
-        id: newApprovalId(),
-        status: 'PENDING',
+      const approval = newProposal({
         target: target.target,
-        serviceCode: q.serviceCode,
-        quotaCode: q.quotaCode,
-        quotaName: q.quotaName,
-        unit: q.unit,
-        global: q.global,
+        quota: q,
         action: q.adjustable ? 'increase' : 'support-case',
-        fromValue: q.value,
-        desiredValue: value,
-        estimatedCost: cost,
+        value,
+        cost,
         rule: name,
-        proposedBy: actor,
+        actor,
         reason,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + ctx.config.engine.approvalTtlMs),
-        decidedBy: null,
-        decidedAt: null,
-        decisionReason: null,
-        requestId: null,
-        outcome: null,
-      };
+        now,
+        ttlMs: ctx.config.engine.approvalTtlMs,
+      });
       await ctx.store.saveApproval(approval);
       act('proposed', reason, { approvalId: approval.id });
       continue;

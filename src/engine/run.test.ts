@@ -125,3 +125,175 @@ describe('the engine on a forecast', () => {
     expect(report.evaluated).toBe(1);
   });
 });
+
+describe('dependent services (engine.dependencies)', () => {
+  const OTHER: Target = { accountId: '123456789012', region: 'us-west-2' };
+
+  function other(serviceCode: string, quotaCode: string, value: number): Quota {
+    return {
+      ...quota,
+      serviceCode,
+      serviceName: serviceCode,
+      quotaCode,
+      quotaName: `${serviceCode} ${quotaCode}`,
+      value,
+    };
+  }
+
+  /** One reading per quota in a target, now. */
+  async function hold(target: Target, rows: readonly [Quota, number][]): Promise<void> {
+    await store.saveLimitSnapshot({
+      target,
+      collectedAt: NOW,
+      complete: true,
+      quotas: rows.map(([q]) => q),
+      errors: [],
+    });
+    await store.saveUsageSnapshot({
+      target,
+      collectedAt: NOW,
+      source: 'cloudwatch',
+      windowStart: new Date(NOW.getTime() - HOUR),
+      windowEnd: NOW,
+      complete: true,
+      samples: rows.map(([q, value]) => ({
+        serviceCode: q.serviceCode,
+        quotaCode: q.quotaCode,
+        value,
+        observedAt: NOW,
+      })),
+      errors: [],
+    });
+  }
+
+  function dependencyDeps(extra: Record<string, unknown> = {}) {
+    const config = parseConfig({
+      aws: { endpoint: 'http://127.0.0.1:9' },
+      accounts: [{ id: TARGET.accountId, regions: [TARGET.region, OTHER.region] }],
+      engine: {
+        defaults: { level: 'auto_request' },
+        forecastHorizon: '0s',
+        spikes: { enabled: false },
+        ...extra,
+      },
+      rules: [{ name: 'logs-watch', match: { services: ['logs'] }, level: 'monitor_only' }],
+    });
+    return { ...deps(), config };
+  }
+
+  const targets = [
+    { target: TARGET, accountName: null },
+    { target: OTHER, accountName: null },
+  ];
+
+  it('proposes raises for the dependents at or above the threshold, once, and only in the raised target', async () => {
+    const ebsHot = other('ebs', 'L-D18FCD1D', 300); // 80%: proposed (ec2 → ebs)
+    const ebsCold = other('ebs', 'L-7A658B76', 100); // 30%: below 70%
+    const vpcOwn = other('vpc', 'L-F678F1CE', 10); // 92%: critical on its own, proposed by its own decision
+    const elbBusy = other('elasticloadbalancing', 'L-53DA6B97', 50); // 75%, but an approval is pending
+    const lambdaHot = other('lambda', 'L-B99A9384', 1000); // 85%, but ec2 does not depend on lambda
+    await hold(TARGET, [
+      [quota, 950], // 95%: the raise (a proposal under auto_request)
+      [ebsHot, 240],
+      [ebsCold, 30],
+      [vpcOwn, 9.2],
+      [elbBusy, 37.5],
+      [lambdaHot, 850],
+    ]);
+    // The same ebs quota in another target is as hot, but nothing is raised there.
+    await hold(OTHER, [[ebsHot, 255]]);
+    await store.saveApproval({
+      id: 'ap-000000000001',
+      status: 'PENDING',
+      target: TARGET,
+      serviceCode: 'elasticloadbalancing',
+      quotaCode: 'L-53DA6B97',
+      quotaName: 'ALBs',
+      unit: 'None',
+      global: false,
+      action: 'increase',
+      fromValue: 50,
+      desiredValue: 100,
+      estimatedCost: null,
+      rule: 'defaults',
+      proposedBy: 'someone',
+      reason: 'by hand',
+      createdAt: NOW,
+      expiresAt: new Date(NOW.getTime() + 24 * HOUR),
+      decidedBy: null,
+      decidedAt: null,
+      decisionReason: null,
+      requestId: null,
+      outcome: null,
+    });
+
+    const dry = await runEngine(dependencyDeps(), { dryRun: true, targets, operator: 'test', now: NOW });
+    expect(dry.dependents.map((d) => [d.serviceCode, d.quotaCode, d.outcome, d.value, d.because])).toEqual([
+      // max(300 × 2, 240 ÷ 0.75 = 320) = 600
+      ['ebs', 'L-D18FCD1D', 'would-propose', 600, 'ec2/L-1216C47A'],
+    ]);
+    expect(await store.listApprovals({ statuses: ['PENDING'] })).toHaveLength(1);
+
+    const report = await runEngine(dependencyDeps(), { dryRun: false, targets, operator: 'test', now: NOW });
+    expect(report.dependents).toHaveLength(1);
+    const [dependent] = report.dependents;
+    expect(dependent).toMatchObject({ target: TARGET, outcome: 'proposed', utilization: 80 });
+    expect(dependent?.reason).toContain('ec2/L-1216C47A is being raised');
+    const pending = await store.listApprovals({ statuses: ['PENDING'] });
+    const proposed = pending.find((a) => a.id === dependent?.approvalId);
+    expect(proposed).toMatchObject({
+      serviceCode: 'ebs',
+      quotaCode: 'L-D18FCD1D',
+      fromValue: 300,
+      desiredValue: 600,
+    });
+    // The ec2 raise and vpc's own proposal, the dependent's, and the one there before.
+    expect(pending.map((a) => `${a.serviceCode}/${a.quotaCode}`).sort()).toEqual([
+      'ebs/L-D18FCD1D',
+      'ec2/L-1216C47A',
+      'elasticloadbalancing/L-53DA6B97',
+      'vpc/L-F678F1CE',
+    ]);
+    const audit = await store.auditEntries({ kinds: ['approval'] });
+    expect(audit.find((e) => e.subject === dependent?.approvalId)?.data.because).toBe('ec2/L-1216C47A');
+
+    // The next pass finds everything pending: nothing proposed twice.
+    const again = await runEngine(dependencyDeps(), { dryRun: false, targets, operator: 'test', now: NOW });
+    expect(again.dependents).toEqual([]);
+  });
+
+  it('records, without proposing, a dependent whose rule only monitors; follows a map given in the config', async () => {
+    const logsHot = other('logs', 'L-0001', 100);
+    await hold(TARGET, [
+      [quota, 950],
+      [logsHot, 85],
+    ]);
+    // By default ec2 does not depend on logs; with the map it does, and logs' rule only monitors.
+    const none = await runEngine(dependencyDeps(), { dryRun: true, targets, operator: 'test', now: NOW });
+    expect(none.dependents).toEqual([]);
+    const mapped = await runEngine(
+      dependencyDeps({ dependencies: { ec2: ['logs'] }, dependencyThreshold: 85 }),
+      { dryRun: false, targets, operator: 'test', now: NOW },
+    );
+    expect(mapped.dependents.map((d) => [d.quotaCode, d.outcome, d.approvalId])).toEqual([
+      ['L-0001', 'recorded', null],
+    ]);
+    const pending = await store.listApprovals({ statuses: ['PENDING'] });
+    expect(pending.some((a) => a.serviceCode === 'logs')).toBe(false);
+  });
+
+  it('proposes nothing for dependents when nothing is raised', async () => {
+    const ebsHot = other('ebs', 'L-D18FCD1D', 300);
+    await hold(TARGET, [
+      [quota, 100],
+      [ebsHot, 280],
+    ]);
+    const report = await runEngine(dependencyDeps({ defaults: { level: 'alert_only' } }), {
+      dryRun: true,
+      targets,
+      operator: 'test',
+      now: NOW,
+    });
+    expect(report.dependents).toEqual([]);
+  });
+});

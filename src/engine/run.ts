@@ -25,7 +25,7 @@ import { GLOBAL_QUOTA_HOME_REGION, type Target, targetKey } from '../domain/targ
 import { notificationsFor } from '../notify/deliver.js';
 import { carryOut, type ActionOutcome, type EngineDeps } from './actions.js';
 import { expireApprovals, newApprovalId } from './approvals.js';
-import { type Decision, decide, type DecisionState, FRESH_STATE } from './decide.js';
+import { type Decision, decide, type DecisionState, FRESH_STATE, wantedValue } from './decide.js';
 
 export interface EngineOptions {
   /** Decide, but write and file nothing. */
@@ -61,6 +61,29 @@ export interface Evaluation {
   readonly forecast: string | null;
 }
 
+/**
+ * A quota of a dependent service (engine.dependencies) the pass proposes to raise because it
+ * raised (or proposed to raise) a quota of the service that depends on it, in the same target.
+ */
+export interface DependentRaise {
+  readonly target: Target;
+  readonly serviceCode: string;
+  readonly quotaCode: string;
+  readonly quotaName: string;
+  readonly limit: number;
+  readonly usage: number;
+  /** Percent of the limit. */
+  readonly utilization: number;
+  readonly value: number;
+  /** SERVICE/CODE of the quota whose raise it follows. */
+  readonly because: string;
+  readonly rule: string;
+  /** proposed (an approval), would-propose (a dry run), recorded (its rule only monitors or alerts). */
+  readonly outcome: 'proposed' | 'would-propose' | 'recorded';
+  readonly approvalId: string | null;
+  readonly reason: string;
+}
+
 /** A usage spike the pass found: the Quota Usage Spike event it makes, to be handled as any event. */
 export interface SpikeFound {
   readonly target: Target;
@@ -80,6 +103,8 @@ export interface EngineReport {
   readonly counts: Readonly<Record<Decision['kind'], number>>;
   /** Approvals that expired in this pass. */
   readonly expired: readonly string[];
+  /** Raises proposed for quotas of dependent services (engine.dependencies) of the quotas raised. */
+  readonly dependents: readonly DependentRaise[];
   /** New usage spikes (not yet handled: the caller sends each event on). */
   readonly spikes: readonly SpikeFound[];
   /** Audit entries written. */
@@ -274,6 +299,8 @@ export async function runEngine(deps: EngineDeps, options: EngineOptions): Promi
   };
   let evaluated = 0;
   const spikes = subjects.flatMap((s) => (s.spike === null ? [] : [spikeFound(s, s.spike)]));
+  /** The quotas this pass raises or proposes to raise, and the value. */
+  const raised = new Map<string, { subject: Subject; value: number }>();
 
   for (const s of subjects) {
     if (s.quota.value === null || s.usage === null) continue;
@@ -292,6 +319,8 @@ export async function runEngine(deps: EngineDeps, options: EngineOptions): Promi
       unitPrice: priceOf(config.prices, s.quota),
     });
     counts[decision.kind]++;
+    if (decision.kind !== 'none' && decision.kind !== 'alert' && decision.value !== null)
+      raised.set(key, { subject: s, value: decision.value });
     const changed = decision.band !== state.band;
     const subject = `${targetKey(home)} ${quotaKey(s.quota)}`;
     const data = {
@@ -341,30 +370,18 @@ export async function runEngine(deps: EngineDeps, options: EngineOptions): Promi
         });
       }
       if (decision.kind === 'propose' && decision.value !== null && decision.action !== null) {
-        const proposal: Approval = {
-          id: newApprovalId(),
-          status: 'PENDING',
+        const proposal = newProposal({
           target: home,
-          serviceCode: s.quota.serviceCode,
-          quotaCode: s.quota.quotaCode,
-          quotaName: s.quota.quotaName,
-          unit: s.quota.unit,
-          global: s.quota.global,
+          quota: s.quota,
           action: decision.action,
-          fromValue: s.quota.value,
-          desiredValue: decision.value,
-          estimatedCost: decision.cost,
+          value: decision.value,
+          cost: decision.cost,
           rule: name,
-          proposedBy: actor,
+          actor,
           reason: decision.reason,
-          createdAt: now,
-          expiresAt: new Date(now.getTime() + config.engine.approvalTtlMs),
-          decidedBy: null,
-          decidedAt: null,
-          decisionReason: null,
-          requestId: null,
-          outcome: null,
-        };
+          now,
+          ttlMs: config.engine.approvalTtlMs,
+        });
         await store.saveApproval(proposal);
         approvalId = proposal.id;
         acted = true;
@@ -472,6 +489,16 @@ export async function runEngine(deps: EngineDeps, options: EngineOptions): Promi
     }
   }
 
+  const dependents = await raiseDependents(deps, {
+    subjects,
+    raised,
+    busy: (key) => raised.has(key) || open.has(key) || pending.has(key),
+    actor,
+    dryRun: options.dryRun,
+    now,
+    audit,
+  });
+
   if (!options.dryRun) {
     // Only the quotas whose state moved are written: most of a fleet stays ok pass after pass.
     await store.saveQuotaStates(newStates.filter((n) => !sameState(states.get(stateKey(n.target, n)), n)));
@@ -485,8 +512,156 @@ export async function runEngine(deps: EngineDeps, options: EngineOptions): Promi
     evaluations,
     counts,
     expired,
+    dependents,
     spikes,
     audited: options.dryRun ? 0 : audit.length,
+  };
+}
+
+/**
+ * For each quota raised in the pass, the quotas of the services that depend on it
+ * (engine.dependencies) in the same target whose utilization is at or above dependencyThreshold:
+ * each proposed for a raise under its own rule (multiplier, buffer, ceiling), once, unless
+ * something is open or pending for it already. A dependent whose rule only monitors or alerts is
+ * recorded, not proposed.
+ */
+async function raiseDependents(
+  deps: EngineDeps,
+  pass: {
+    subjects: readonly Subject[];
+    raised: ReadonlyMap<string, { subject: Subject; value: number }>;
+    busy: (key: string) => boolean;
+    actor: string;
+    dryRun: boolean;
+    now: Date;
+    audit: AuditInput[];
+  },
+): Promise<DependentRaise[]> {
+  const { config, store } = deps;
+  const { dependencies, dependencyThreshold } = config.engine;
+  const byTarget = new Map<string, Subject[]>();
+  for (const s of pass.subjects) {
+    const home = targetKey(homeOf(s.target.target, s.quota));
+    byTarget.set(home, [...(byTarget.get(home) ?? []), s]);
+  }
+  const found: DependentRaise[] = [];
+  const chosen = new Set<string>();
+  for (const { subject: cause } of pass.raised.values()) {
+    const services = dependencies[cause.quota.serviceCode] ?? [];
+    if (services.length === 0) continue;
+    const home = homeOf(cause.target.target, cause.quota);
+    for (const s of byTarget.get(targetKey(home)) ?? []) {
+      if (!services.includes(s.quota.serviceCode) || s.quota.value === null || s.usage === null) continue;
+      if (s.quota.value <= 0) continue;
+      const key = stateKey(homeOf(s.target.target, s.quota), s.quota);
+      if (chosen.has(key) || pass.busy(key)) continue;
+      const utilization = (s.usage / s.quota.value) * 100;
+      if (utilization < dependencyThreshold) continue;
+      const { name, settings } = ruleFor(config.engine.rules, config.engine.defaults, s.target, s.quota);
+      const wanted = wantedValue(s.quota.value, s.usage, settings);
+      const value = settings.maxValue === null ? wanted : Math.min(wanted, settings.maxValue);
+      if (value <= s.quota.value) continue;
+      chosen.add(key);
+      const target = homeOf(s.target.target, s.quota);
+      const reason = `${quotaKey(cause.quota)} is being raised in ${targetKey(home)}, and ${s.quota.serviceCode} depends on it: ${quotaKey(s.quota)} is at ${utilization.toFixed(1)}% of ${s.quota.value} (dependencyThreshold ${dependencyThreshold}%); rule ${name} raises it to ${value}`;
+      const records = settings.level === 'monitor_only' || settings.level === 'alert_only';
+      const price = priceOf(config.prices, s.quota);
+      let approvalId: string | null = null;
+      if (!records && !pass.dryRun) {
+        const proposal = newProposal({
+          target,
+          quota: s.quota,
+          action: s.quota.adjustable ? 'increase' : 'support-case',
+          value,
+          cost: price === null ? null : (value - s.quota.value) * price,
+          rule: name,
+          actor: pass.actor,
+          reason,
+          now: pass.now,
+          ttlMs: config.engine.approvalTtlMs,
+        });
+        await store.saveApproval(proposal);
+        approvalId = proposal.id;
+      }
+      if (!pass.dryRun) {
+        pass.audit.push({
+          at: pass.now,
+          kind: records ? 'decision' : 'approval',
+          actor: pass.actor,
+          subject: approvalId ?? `${targetKey(target)} ${quotaKey(s.quota)}`,
+          summary: `${approvalId === null ? 'dependent raise recorded' : `${approvalId} proposed`}: ${quotaKey(s.quota)} in ${targetKey(target)} ${s.quota.value} → ${value}, following ${quotaKey(cause.quota)}`,
+          data: {
+            account: target.accountId,
+            region: target.region,
+            service: s.quota.serviceCode,
+            quota: s.quota.quotaCode,
+            limit: s.quota.value,
+            usage: s.usage,
+            value,
+            because: quotaKey(cause.quota),
+            rule: name,
+            level: settings.level,
+            reason,
+            ...(approvalId === null ? {} : { approval: approvalId, status: 'PENDING' }),
+          },
+        });
+      }
+      found.push({
+        target,
+        serviceCode: s.quota.serviceCode,
+        quotaCode: s.quota.quotaCode,
+        quotaName: s.quota.quotaName,
+        limit: s.quota.value,
+        usage: s.usage,
+        utilization,
+        value,
+        because: quotaKey(cause.quota),
+        rule: name,
+        outcome: records ? 'recorded' : pass.dryRun ? 'would-propose' : 'proposed',
+        approvalId,
+        reason,
+      });
+    }
+  }
+  return found;
+}
+
+/** A PENDING approval the engine proposes (a pass, a dependent's raise, a scaling event). */
+export function newProposal(p: {
+  target: Target;
+  quota: Quota;
+  action: Approval['action'];
+  value: number;
+  cost: number | null;
+  rule: string;
+  actor: string;
+  reason: string;
+  now: Date;
+  ttlMs: number;
+}): Approval {
+  return {
+    id: newApprovalId(),
+    status: 'PENDING',
+    target: p.target,
+    serviceCode: p.quota.serviceCode,
+    quotaCode: p.quota.quotaCode,
+    quotaName: p.quota.quotaName,
+    unit: p.quota.unit,
+    global: p.quota.global,
+    action: p.action,
+    fromValue: p.quota.value ?? 0,
+    desiredValue: p.value,
+    estimatedCost: p.cost,
+    rule: p.rule,
+    proposedBy: p.actor,
+    reason: p.reason,
+    createdAt: p.now,
+    expiresAt: new Date(p.now.getTime() + p.ttlMs),
+    decidedBy: null,
+    decidedAt: null,
+    decisionReason: null,
+    requestId: null,
+    outcome: null,
   };
 }
 

@@ -265,11 +265,14 @@ export function forecastUsage(history: readonly UsagePoint[], options: ForecastO
       ? null
       : { mean: round((atHorizon.mean / limit) * 100, 1), upper: round((atHorizon.upper / limit) * 100, 1) };
   const horizonDays = round(options.horizonMs / DAY, 1);
+  const days = (count: number) => `${count} ${count === 1 ? 'day' : 'days'}`;
   const explanation =
-    `${model.method} over ${round(spanMs / DAY, 1)} days (${n} hourly peaks): trend ${trendPerDay >= 0 ? '+' : ''}${trendPerDay}/day, ` +
-    `in ${horizonDays} days ${atHorizon.mean} (90% up to ${atHorizon.upper})` +
+    `${model.method} over ${days(round(spanMs / DAY, 1))} (${n} hourly peaks): trend ${trendPerDay >= 0 ? '+' : ''}${round(trendPerDay, 2)}/day, ` +
+    `in ${days(horizonDays)} ${round(atHorizon.mean, 1)} (90% up to ${round(atHorizon.upper, 1)})` +
     (limit === null ? '' : `, limit ${limit}`) +
-    (exhaustion === null ? '' : `; may reach the limit by ${exhaustion.toISOString()}`);
+    (exhaustion === null
+      ? ''
+      : `; may reach the limit by ${exhaustion.toISOString().slice(0, 16).replace('T', ' ')} UTC`);
   return {
     status: 'ok',
     method: model.method,

@@ -121,6 +121,11 @@ function registerEngine(program: Command): void {
             );
           } else {
             if (shown.length > 0) write(renderTable(EVALUATION_COLUMNS, shown.map(evaluationRow)));
+            for (const d of report.dependents) {
+              write(
+                `dependent: ${d.serviceCode}/${d.quotaCode} in ${targetKey(d.target)} at ${d.utilization.toFixed(1)}% of ${formatNumber(d.limit)}: ${formatNumber(d.limit)} → ${formatNumber(d.value)} ${d.outcome}${d.approvalId === null ? '' : ` (${d.approvalId})`}, following ${d.because} (rule ${d.rule})\n`,
+              );
+            }
             for (const { spike, result } of spikes) {
               const { detail } = spike.event;
               write(
@@ -133,6 +138,9 @@ function registerEngine(program: Command): void {
           process.stderr.write(
             `${flags.dryRun ? 'dry run: ' : ''}evaluated ${plural(report.evaluated, 'quota')}: ${plural(c.alert, 'alert')}, ${plural(c.propose, 'proposal')}, ${plural(c.request, 'request')}, ${plural(c['support-case'], 'Support case')}` +
               (report.expired.length > 0 ? `; ${plural(report.expired.length, 'approval')} expired` : '') +
+              (report.dependents.length > 0
+                ? `; ${plural(report.dependents.length, 'dependent raise')}`
+                : '') +
               (fresh > 0 ? `; ${plural(fresh, 'new spike')}` : '') +
               (flags.dryRun
                 ? '; nothing was written'
