@@ -24,6 +24,11 @@ export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   /** Where `./headroom.yaml` and relative paths are looked up. Default: `process.cwd()`. */
   cwd?: string;
+  /**
+   * A file of rules (`rules:` only, as an included file) that stands in for the config's own
+   * rules and includes: a policy tried before it is adopted (`engine simulate --rules`).
+   */
+  rulesFile?: string;
 }
 
 /** How the config file was found: named by the caller, by HEADROOM_CONFIG, in cwd, or in home. */
@@ -61,11 +66,21 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     const shown = displayPath(found.path, cwd, userHome);
     document = readYaml(await readConfigText(found, shown), shown);
   }
+  if (options.rulesFile !== undefined) {
+    const path = resolve(cwd, options.rulesFile);
+    if (!(await isFile(path))) {
+      throw new ConfigError('HR_CONFIG_NOT_FOUND', `--rules ${options.rulesFile}: no such file`, {
+        hint: 'give a YAML file holding rules: (a list of rules), as an included rules file does',
+      });
+    }
+    const own = document ?? readYaml('{}', 'config');
+    document = { ...own, data: { ...(isRecord(own.data) ? own.data : {}), rules: [], include: [path] } };
+  }
   const overrides = readEnvOverrides(env);
   const included =
-    document === undefined || found === undefined
-      ? { data: document?.data ?? {}, rules: [] }
-      : await includeRules(document, dirname(found.path), cwd, userHome);
+    document === undefined
+      ? { data: {}, rules: [] }
+      : await includeRules(document, found === undefined ? cwd : dirname(found.path), cwd, userHome);
   const data = applyOverrides(included.data, overrides);
   const validated = validate(data, { document, overrides, label: 'config', included: included.rules });
   const config = {

@@ -12,7 +12,6 @@ import {
   verifyAuditTrail,
 } from '../../app/engine.js';
 import { operator } from '../../app/requests.js';
-import { parseDuration } from '../../config/duration.js';
 import { APPROVAL_STATUSES, type Approval, type ApprovalStatus } from '../../domain/approval.js';
 import { AUDIT_KINDS, type AuditEntry, type AuditKind } from '../../domain/audit.js';
 import { IncompleteError } from '../../domain/errors.js';
@@ -21,7 +20,7 @@ import { targetKey } from '../../domain/target.js';
 import type { ApprovalResult } from '../../engine/approvals.js';
 import { renderCsv, renderJson } from '../output/csv.js';
 import { type Column, renderTable } from '../output/table.js';
-import { type Format, formatNumber, formatOption, withContext, write } from './shared.js';
+import { type Format, formatNumber, formatOption, sinceOption, withContext, write } from './shared.js';
 
 function listOf<T extends string>(name: string, allowed: readonly T[], normalise: (v: string) => string) {
   return (value: string, previous: T[] = []): T[] => {
@@ -222,19 +221,6 @@ function registerApprovals(program: Command): void {
 }
 
 // ---- audit ----------------------------------------------------------------------------------
-
-/** `--since`: a duration back from now (24h, 7d) or an ISO date. */
-function sinceOption(value: string): Date {
-  const ms = parseDuration(value);
-  if (ms !== null) return new Date(Date.now() - ms);
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    throw new InvalidArgumentError(
-      'expected a duration back from now (24h, 7d) or a date (2026-12-01T00:00:00Z).',
-    );
-  }
-  return date;
-}
 
 function limitOption(value: string): number {
   const n = Number(value);

@@ -2,17 +2,26 @@
  * `headroom engine run` and `headroom rules list|check|explain`: printing what
  * src/app/engine.ts does.
  */
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { engineRun, explainRule, type RuleExplanation } from '../../app/engine.js';
+import { simulateEngine } from '../../app/simulate.js';
 import { IncompleteError } from '../../domain/errors.js';
 import { quotaKey } from '../../domain/quota.js';
 import { describeHours, type Rule, type RuleSettings } from '../../domain/rule.js';
 import { targetKey } from '../../domain/target.js';
-import { formatDuration } from '../../config/duration.js';
+import { formatDuration, parseDuration } from '../../config/duration.js';
 import type { Evaluation } from '../../engine/run.js';
 import { renderCsv, renderJson } from '../output/csv.js';
 import { type Column, renderTable } from '../output/table.js';
-import { collectList, type Format, formatNumber, formatOption, withContext, write } from './shared.js';
+import {
+  collectList,
+  type Format,
+  formatNumber,
+  formatOption,
+  sinceOption,
+  withContext,
+  write,
+} from './shared.js';
 
 // ---- engine run -----------------------------------------------------------------------------
 
@@ -162,7 +171,93 @@ function registerEngine(program: Command): void {
         });
       },
     );
+  engine
+    .command('simulate')
+    .description(
+      'replay stored usage history through the rules and report what the engine would have done (writes, files and sends nothing)',
+    )
+    .requiredOption('--from <when>', 'where the replay starts: a duration back (30d) or a date', sinceOption)
+    .option('--rules <FILE>', "a rules file (rules: only) to replay instead of the config's rules")
+    .option('--target <ACCOUNT:REGION>', 'only this target (repeatable, or comma-separated)', collectList)
+    .option(
+      '--step <duration>',
+      'how often the engine would have run: a duration from 5m to 1d',
+      stepOption,
+      HOUR,
+    )
+    .addOption(formatOption())
+    .action(
+      async (
+        flags: { from: Date; rules?: string; target?: string[]; step: number; format: Format },
+        command: Command,
+      ) => {
+        await withContext(command, async (ctx) => {
+          const result = await simulateEngine(ctx, {
+            specs: flags.target ?? [],
+            from: flags.from,
+            rulesFile: flags.rules,
+            stepMs: flags.step,
+          });
+          const rows = result.events.map((e) => ({
+            at: e.at.toISOString().slice(0, 16).replace('T', ' '),
+            target: targetKey(e.target),
+            quota: quotaKey(e),
+            kind: e.kind,
+            band: e.kind === 'spike' ? (e.severity ?? '') : (e.alert ?? e.band),
+            usage: e.usage,
+            limit: e.limit,
+            utilization:
+              e.utilization === null
+                ? ''
+                : `${e.utilization.toFixed(1)}%${e.basis === 'forecast' ? ' (forecast)' : ''}`,
+            value: e.value ?? '',
+            rule: e.rule,
+            reason: e.reason,
+          }));
+          if (flags.format === 'json') write(renderJson(result));
+          else if (flags.format === 'csv') {
+            write(
+              renderCsv(
+                Object.keys(rows[0] ?? { at: '' }).map((key) => ({ key, header: key })),
+                rows,
+              ),
+            );
+          } else if (rows.length > 0) write(renderTable(SIMULATION_COLUMNS, rows));
+          const c = result.counts;
+          const days = (result.to.getTime() - result.from.getTime()) / 86_400_000;
+          process.stderr.write(
+            `simulated ${days.toFixed(1)} days (${plural(result.steps, 'step')}) of ${plural(result.quotas, 'quota')} under ${plural(result.rules, 'rule')} from ${result.rulesFrom}: ` +
+              `${plural(c.alert, 'alert')}, ${plural(c.propose, 'proposal')} (${c.expired} expired unapproved), ${plural(c.request, 'request')}, ${plural(c['support-case'], 'Support case')}, ${plural(c.spike, 'spike')}` +
+              (result.raised.length > 0 ? `; ${plural(result.raised.length, 'limit')} raised` : '') +
+              '; nothing was written, filed or sent\n',
+          );
+        });
+      },
+    );
 }
+
+const HOUR = 3_600_000;
+
+function stepOption(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === null || ms < 5 * 60_000 || ms > 24 * HOUR) {
+    throw new InvalidArgumentError('expected a duration from 5m to 1d, such as 1h.');
+  }
+  return ms;
+}
+
+const SIMULATION_COLUMNS: Column[] = [
+  { key: 'at', header: 'AT (UTC)' },
+  { key: 'target', header: 'TARGET' },
+  { key: 'quota', header: 'QUOTA' },
+  { key: 'kind', header: 'WOULD' },
+  { key: 'band', header: 'BAND' },
+  { key: 'usage', header: 'USAGE', align: 'right', format: formatNumber },
+  { key: 'limit', header: 'LIMIT', align: 'right', format: formatNumber },
+  { key: 'utilization', header: 'USED', align: 'right' },
+  { key: 'value', header: 'TO', align: 'right', format: formatNumber },
+  { key: 'reason', header: 'WHY', maxWidth: 80 },
+];
 
 // ---- rules ----------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ import { SandboxOptionError, type SandboxState, startSandbox } from '../../sandb
 import type { TargetResult } from '../../collect/sweep.js';
 import type { CollectError } from '../../domain/quota.js';
 import { targetKey } from '../../domain/target.js';
+import { parseDuration } from '../../config/duration.js';
 
 export type Format = 'table' | 'json' | 'csv';
 export const FORMATS: readonly Format[] = ['table', 'json', 'csv'];
@@ -127,4 +128,17 @@ export function formatAge(from: Date | null | undefined, now = new Date()): stri
 export function problemLine(result: TargetResult, error: CollectError): string {
   const where = targetKey(result.target) + (error.serviceCode ? ` ${error.serviceCode}` : '');
   return `warning ${where}: ${error.message}${error.hint ? `; ${error.hint}` : ''}`;
+}
+
+/** `--since`: a duration back from now (24h, 7d) or an ISO date. */
+export function sinceOption(value: string): Date {
+  const ms = parseDuration(value);
+  if (ms !== null) return new Date(Date.now() - ms);
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    throw new InvalidArgumentError(
+      'expected a duration back from now (24h, 7d) or a date (2026-12-01T00:00:00Z).',
+    );
+  }
+  return date;
 }
