@@ -135,22 +135,29 @@ function peakOf(
   return { serviceCode: quota.serviceCode, quotaCode: quota.quotaCode, value: best * scale, observedAt: at };
 }
 
-/** Usage from CloudWatch: GetMetricData, 500 queries per call, every page. */
-export async function readUsageFromCloudWatch(
+/** One metric's datapoints over a window, as GetMetricData gave them. */
+export interface MetricSeries {
+  readonly timestamps: Date[];
+  readonly values: number[];
+  status: string | undefined;
+}
+
+/**
+ * Every series of the metrics over the window: GetMetricData with 500 queries a call, every page.
+ * A call that fails is one error for its chunk of metrics, whose series are then missing.
+ */
+export async function readMetricSeries(
   client: CloudWatchClient,
   target: Target,
-  quotas: readonly Quota[],
+  metrics: readonly UsageMetric[],
   window: UsageWindow,
-  options: { now?: () => Date; endpoint?: string | undefined } = {},
-): Promise<UsageSnapshot> {
-  const now = options.now ?? (() => new Date());
-  const { endpoint } = options;
-  const metrics = [...distinctMetrics(quotas).values()];
-  const samples: UsageSample[] = [];
+  endpoint: string | undefined,
+): Promise<{ series: (MetricSeries | undefined)[]; errors: CollectError[] }> {
+  const series: (MetricSeries | undefined)[] = metrics.map(() => undefined);
   const errors: CollectError[] = [];
   for (let offset = 0; offset < metrics.length; offset += QUERIES_PER_CALL) {
     const chunk = metrics.slice(offset, offset + QUERIES_PER_CALL);
-    const queries: MetricDataQuery[] = chunk.map(({ metric }, i) => ({
+    const queries: MetricDataQuery[] = chunk.map((metric, i) => ({
       Id: `q${offset + i}`,
       ReturnData: true,
       MetricStat: {
@@ -163,7 +170,7 @@ export async function readUsageFromCloudWatch(
         Stat: metric.statistic,
       },
     }));
-    const series = new Map<string, { timestamps: Date[]; values: number[]; status: string | undefined }>();
+    const found = new Map<number, MetricSeries>();
     try {
       let token: string | undefined;
       do {
@@ -179,12 +186,12 @@ export async function readUsageFromCloudWatch(
           ),
         );
         for (const result of out.MetricDataResults ?? []) {
-          const id = result.Id ?? '';
-          const entry = series.get(id) ?? { timestamps: [], values: [], status: undefined };
+          const index = Number((result.Id ?? '').slice(1));
+          const entry = found.get(index) ?? { timestamps: [], values: [], status: undefined };
           entry.timestamps.push(...(result.Timestamps ?? []));
           entry.values.push(...(result.Values ?? []));
           entry.status = result.StatusCode;
-          series.set(id, entry);
+          found.set(index, entry);
         }
         token = out.NextToken;
       } while (token !== undefined);
@@ -200,25 +207,47 @@ export async function readUsageFromCloudWatch(
       });
       continue;
     }
-    chunk.forEach(({ quotas: watching }, i) => {
-      const data = series.get(`q${offset + i}`);
-      if (data?.status === 'Forbidden' || data?.status === 'InternalError') {
-        for (const quota of watching) {
-          errors.push({
-            scope: 'usage',
-            serviceCode: quota.serviceCode,
-            code: data.status,
-            message: `${quotaKey(quota)}: CloudWatch answered ${data.status}`,
-          });
-        }
-        return;
-      }
-      for (const quota of watching) {
-        const sample = data && peakOf(quota, window, data.timestamps, data.values);
-        if (sample) samples.push(sample);
-      }
-    });
+    for (const [index, entry] of found) series[index] = entry;
   }
+  return { series, errors };
+}
+
+/** Usage from CloudWatch: GetMetricData, 500 queries per call, every page. */
+export async function readUsageFromCloudWatch(
+  client: CloudWatchClient,
+  target: Target,
+  quotas: readonly Quota[],
+  window: UsageWindow,
+  options: { now?: () => Date; endpoint?: string | undefined } = {},
+): Promise<UsageSnapshot> {
+  const now = options.now ?? (() => new Date());
+  const metrics = [...distinctMetrics(quotas).values()];
+  const samples: UsageSample[] = [];
+  const { series, errors } = await readMetricSeries(
+    client,
+    target,
+    metrics.map((m) => m.metric),
+    window,
+    options.endpoint,
+  );
+  metrics.forEach(({ quotas: watching }, i) => {
+    const data = series[i];
+    if (data?.status === 'Forbidden' || data?.status === 'InternalError') {
+      for (const quota of watching) {
+        errors.push({
+          scope: 'usage',
+          serviceCode: quota.serviceCode,
+          code: data.status,
+          message: `${quotaKey(quota)}: CloudWatch answered ${data.status}`,
+        });
+      }
+      return;
+    }
+    for (const quota of watching) {
+      const sample = data && peakOf(quota, window, data.timestamps, data.values);
+      if (sample) samples.push(sample);
+    }
+  });
   return {
     target,
     collectedAt: now(),
@@ -231,7 +260,7 @@ export async function readUsageFromCloudWatch(
   };
 }
 
-function sortSamples(samples: UsageSample[]): UsageSample[] {
+export function sortSamples(samples: UsageSample[]): UsageSample[] {
   return samples.sort(
     (a, b) => a.serviceCode.localeCompare(b.serviceCode) || a.quotaCode.localeCompare(b.quotaCode),
   );

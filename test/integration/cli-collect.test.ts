@@ -21,6 +21,8 @@ import {
 import type { Store } from '../../src/storage/port.js';
 import { openSqliteStore } from '../../src/storage/sqlite/index.js';
 import {
+  AWS_CLI_V1,
+  awsCliJson,
   headroomCommandAnywhere,
   headroomEnv,
   keysOf,
@@ -483,6 +485,137 @@ describe('headroom collect', () => {
     });
     expect(refreshed.calls).toBeGreaterThan(0);
     expect(refreshAfter.headroom - refreshBefore.headroom).toBe(refreshed.calls + refreshed.retried);
+  });
+});
+
+describe('headroom collect --backfill', () => {
+  it('reads the hourly peaks back from CloudWatch before the oldest reading, as the AWS CLI sees them, once', async () => {
+    const ws = await workspace();
+    await writeConfig(ws);
+    const target = `${management.name}:us-east-1`;
+    const first = await headroom(ws, ['collect', '--target', target, '--backfill', '3d']);
+    expect(first.code, shown(first)).toBe(0);
+    expect(first.stderr).toMatch(
+      /^backfilled 3 days: [\d,]+ hourly readings of \d+ quotas in 1 target from CloudWatch; \d+ rate quotas left out/m,
+    );
+    const stored = join(ws.home, 'headroom.sqlite');
+    const where = { accountId: management.id, region: 'us-east-1' };
+    const vcpu = { serviceCode: 'ec2', quotaCode: 'L-1216C47A' };
+    const history = await withStore(stored, (store) => store.usageHistory(where, vcpu));
+    // Every hour from three days ago up to the collection's reading, then that reading.
+    const [collected] = history.slice(-1);
+    const filled = history.slice(0, -1);
+    const HOUR = 3_600_000;
+    const startHour = Math.floor((Date.now() - 3 * 24 * HOUR) / HOUR) * HOUR;
+    expect(filled[0]?.at.getTime()).toBeGreaterThanOrEqual(startHour - HOUR);
+    expect(filled[0]?.at.getTime()).toBeLessThanOrEqual(startHour);
+    // It stops at the hour of the target's oldest reading (of any quota, the peak of the last
+    // hour): at most an hour before this quota's.
+    const gap = Math.floor((collected?.at.getTime() ?? 0) / HOUR) * HOUR - (filled.at(-1)?.at.getTime() ?? 0);
+    expect([HOUR, 2 * HOUR]).toContain(gap);
+    expect(filled.length).toBeGreaterThanOrEqual(70);
+    expect(filled.length).toBeLessThanOrEqual(73);
+    for (const [i, point] of filled.entries()) {
+      expect(point.at.getTime() % 3_600_000).toBe(0);
+      if (i > 0) expect(point.at.getTime() - (filled[i - 1]?.at.getTime() ?? 0)).toBe(3_600_000);
+    }
+    expect((filled.at(-1)?.at.getTime() ?? 0) < (collected?.at.getTime() ?? 0)).toBe(true);
+
+    // The oracle: the AWS CLI asks the sandbox's CloudWatch for the quota's metric, hourly maxima.
+    const credentials = { accessKeyId: management.accessKeyId, secretAccessKey: management.secretAccessKey };
+    const options = { endpoint: sandbox.url, credentials, region: 'us-east-1' };
+    const { Quota: quota } = await awsCliJson<{
+      Quota: {
+        UsageMetric: {
+          MetricNamespace: string;
+          MetricName: string;
+          MetricDimensions: Record<string, string>;
+        };
+      };
+    }>(
+      AWS_CLI_V1,
+      ['service-quotas', 'get-service-quota', '--service-code', 'ec2', '--quota-code', 'L-1216C47A'],
+      options,
+    );
+    const metric = quota.UsageMetric;
+    const queries = [
+      {
+        Id: 'm1',
+        MetricStat: {
+          Metric: {
+            Namespace: metric.MetricNamespace,
+            MetricName: metric.MetricName,
+            Dimensions: Object.entries(metric.MetricDimensions).map(([Name, Value]) => ({ Name, Value })),
+          },
+          Period: 3600,
+          Stat: 'Maximum',
+        },
+      },
+    ];
+    const start = filled[0]?.at ?? new Date();
+    const end = new Date((filled.at(-1)?.at.getTime() ?? 0) + 3_600_000);
+    const cli = await awsCliJson<{
+      MetricDataResults: { Timestamps: (string | number)[]; Values: number[] }[];
+    }>(
+      AWS_CLI_V1,
+      [
+        'cloudwatch',
+        'get-metric-data',
+        '--metric-data-queries',
+        JSON.stringify(queries),
+        '--start-time',
+        start.toISOString(),
+        '--end-time',
+        end.toISOString(),
+        '--scan-by',
+        'TimestampAscending',
+      ],
+      options,
+    );
+    const [series] = cli.MetricDataResults;
+    // The v1 CLI prints epoch seconds, v2 ISO strings.
+    const seen = (series?.Timestamps ?? []).map((t, i) => ({
+      at: typeof t === 'number' ? t * 1000 : Date.parse(t),
+      value: series?.Values[i],
+    }));
+    expect(filled.map((p) => ({ at: p.at.getTime(), value: p.value }))).toEqual(seen);
+
+    // Again: the stretch is stored already, so nothing is added.
+    const again = await headroom(ws, ['collect', '--target', target, '--backfill', '3d']);
+    expect(again.code, shown(again)).toBe(0);
+    expect(again.stderr).toMatch(
+      /^backfilled 3 days: 0 hourly readings of 0 quotas in 1 target from CloudWatch \(1 had nothing to fill\)/m,
+    );
+    const after = await withStore(stored, (store) => store.usageHistory(where, vcpu));
+    expect(after).toHaveLength(history.length);
+
+    // Three days of history: a forecast straight away.
+    const forecast = await headroom(ws, [
+      'forecast',
+      '--target',
+      target,
+      '--quota',
+      'ec2/L-1216C47A',
+      '--format',
+      'json',
+    ]);
+    expect(forecast.code, shown(forecast)).toBe(0);
+    const [row] = JSON.parse(forecast.stdout) as { forecast: { status: string; points: number } }[];
+    expect(row?.forecast.status).toBe('ok');
+  }, 120_000);
+
+  it('refuses a stretch it cannot read: one line, exit 2, nothing read', async () => {
+    const ws = await workspace();
+    await writeConfig(ws);
+    for (const value of ['2h', '100d', 'soon']) {
+      const result = await headroom(ws, ['collect', '--backfill', value]);
+      expect(result.code, value).toBe(2);
+      expect(linesOf(result.stderr), value).toHaveLength(1);
+      expect(result.stderr).toContain(
+        `'--backfill <days>' argument '${value}' is invalid. expected whole days from 1d to 90d`,
+      );
+    }
+    expect(existsSync(join(ws.home, 'headroom.sqlite'))).toBe(false);
   });
 });
 

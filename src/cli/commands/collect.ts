@@ -3,9 +3,11 @@
  * progress bar on stderr (none when stderr is not a terminal). Exit 0 when every target was read
  * whole; 1 when anything is missing, after saving what was read and naming each failure.
  */
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
+import { backfillUsage } from '../../app/backfill.js';
 import { collect } from '../../app/quotas.js';
 import { headroomCodeFor } from '../../aws/errors.js';
+import { parseDuration } from '../../config/duration.js';
 import { AwsError, IncompleteError } from '../../domain/errors.js';
 import { problemText } from '../../domain/inventory.js';
 import { targetKey } from '../../domain/target.js';
@@ -16,6 +18,17 @@ interface CollectFlags {
   target: string[];
   service: string[];
   refresh: boolean;
+  backfill?: number;
+}
+
+const DAY = 86_400_000;
+
+function backfillOption(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === null || ms < DAY || ms > 90 * DAY || ms % DAY !== 0) {
+    throw new InvalidArgumentError('expected whole days from 1d to 90d, such as 14d.');
+  }
+  return ms / DAY;
 }
 
 export function registerCollect(program: Command): void {
@@ -30,6 +43,11 @@ export function registerCollect(program: Command): void {
     )
     .option('--service <code>', 'only these service codes (repeatable, or comma-separated)', collectList, [])
     .option('--refresh', 'ignore the cache and read everything again', false)
+    .option(
+      '--backfill <days>',
+      'then read this much usage history back from CloudWatch (hourly peaks), before the oldest stored: 1d to 90d',
+      backfillOption,
+    )
     .action(async (flags: CollectFlags, command: Command) => {
       await withContext(command, async (ctx) => {
         const progress = createProgress({ stream: process.stderr, label: 'collecting', total: 0 });
@@ -65,7 +83,40 @@ export function registerCollect(program: Command): void {
             `${sum((c) => c.attempts - c.calls)} retried) in ${seconds} s` +
             (ctx.mode === 'sandbox' ? ' [sandbox]' : ''),
         );
-        if (result.complete && inventoryProblems.length === 0) return;
+        let backfillErrors = 0;
+        if (flags.backfill !== undefined) {
+          const filled = await backfillUsage(ctx, {
+            specs: flags.target,
+            services: flags.service,
+            days: flags.backfill,
+          });
+          for (const t of filled) {
+            for (const error of t.errors) process.stderr.write(`${problemLine(t.target, error)}\n`);
+            backfillErrors += t.errors.length;
+          }
+          const hours = filled.reduce((n, t) => n + t.hours, 0);
+          const quotas = filled.reduce((n, t) => n + t.quotas, 0);
+          const skipped = filled.reduce((n, t) => n + t.skipped, 0);
+          const done = filled.filter((t) => t.note !== null).length;
+          process.stderr.write(
+            `backfilled ${flags.backfill} days: ${hours.toLocaleString('en-US')} hourly readings of ${quotas.toLocaleString('en-US')} quotas in ${filled.length} target${filled.length === 1 ? '' : 's'} from CloudWatch` +
+              (done > 0 ? ` (${done} had nothing to fill)` : '') +
+              (skipped > 0
+                ? `; ${skipped} rate quotas left out (an hourly sum does not give their peak minute)`
+                : '') +
+              '\n',
+          );
+        }
+        if (result.complete && inventoryProblems.length === 0 && backfillErrors === 0) return;
+        if (result.complete && inventoryProblems.length === 0) {
+          throw new IncompleteError(
+            'HR_COLLECT_INCOMPLETE',
+            `the backfill could not read everything (${backfillErrors} problems, listed above); what was read is stored`,
+            {
+              hint: 'fix the causes named above, then run `headroom collect --backfill` again: it fills only what is missing',
+            },
+          );
+        }
         // Everything failed the same way (endpoint down, no credentials): that one cause is the error.
         const errors = targets.flatMap((t) => t.errors);
         const first = errors[0];

@@ -125,7 +125,7 @@ export function formatAge(from: Date | null | undefined, now = new Date()): stri
 }
 
 /** A recorded failure as one line: where, what, and the fix. */
-export function problemLine(result: TargetResult, error: CollectError): string {
+export function problemLine(result: Pick<TargetResult, 'target'>, error: CollectError): string {
   const where = targetKey(result.target) + (error.serviceCode ? ` ${error.serviceCode}` : '');
   return `warning ${where}: ${error.message}${error.hint ? `; ${error.hint}` : ''}`;
 }
