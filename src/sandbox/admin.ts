@@ -374,6 +374,20 @@ export class SandboxAdmin {
           this.advanceClock(seconds);
           return json(200, this.#clock());
         }
+        case 'POST /_sandbox/surge': {
+          const { account, region, quota, factor, minutes, startedMinutesAgo } = input;
+          if (typeof account !== 'string' || typeof region !== 'string' || typeof quota !== 'string') {
+            throw new AdminInputError(
+              'give {"account": "<12-digit id>", "region": "us-east-1", "quota": "SERVICE/CODE", "factor": 4, "minutes": 20}',
+            );
+          }
+          if (typeof factor !== 'number' || typeof minutes !== 'number') {
+            throw new AdminInputError('factor and minutes must be numbers above 0');
+          }
+          const ago = typeof startedMinutesAgo === 'number' ? startedMinutesAgo : 0;
+          this.surge(account, region, quota, { factor, minutes, startedMinutesAgo: ago });
+          return json(200, { account, region, quota, factor, minutes, startedMinutesAgo: ago });
+        }
         case 'GET /_sandbox/config':
           return json(200, { ...this.config });
         case 'POST /_sandbox/config':

@@ -1253,6 +1253,59 @@ describe('admin API: bad input is a 400 JSON error', () => {
     expect(res.body.error).toBe('the body must be a JSON object');
   });
 
+  it('POST /_sandbox/surge: a spike where there is a series, 400 or 404 naming what is wrong elsewhere', async () => {
+    const [account] = sandbox.admin.accounts();
+    const id = account?.id ?? '';
+    const ok = await admin(
+      sandbox,
+      'POST',
+      '/_sandbox/surge',
+      JSON.stringify({ account: id, region: 'us-east-1', quota: 'ec2/L-1216C47A', factor: 3, minutes: 10 }),
+    );
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ quota: 'ec2/L-1216C47A', factor: 3, minutes: 10, startedMinutesAgo: 0 });
+    const cases: [string, number, RegExp][] = [
+      [JSON.stringify({ account: id, region: 'us-east-1' }), 400, /give \{"account"/],
+      [
+        JSON.stringify({
+          account: id,
+          region: 'us-east-1',
+          quota: 'ec2/L-1216C47A',
+          factor: '3',
+          minutes: 10,
+        }),
+        400,
+        /factor and minutes/,
+      ],
+      [
+        JSON.stringify({ account: id, region: 'us-east-1', quota: 'ec2/L-1216C47A', factor: 0, minutes: 10 }),
+        400,
+        /above 0/,
+      ],
+      [
+        JSON.stringify({ account: id, region: 'us-east-1', quota: 'ec2/L-NOPE', factor: 2, minutes: 10 }),
+        404,
+        /no quota "ec2\/L-NOPE"/,
+      ],
+      [
+        JSON.stringify({
+          account: '000000000000',
+          region: 'us-east-1',
+          quota: 'ec2/L-1216C47A',
+          factor: 2,
+          minutes: 10,
+        }),
+        404,
+        /no account/,
+      ],
+    ];
+    for (const [body, status, error] of cases) {
+      const res = await admin(sandbox, 'POST', '/_sandbox/surge', body);
+      expect(res.status, body).toBe(status);
+      expect(res.body.error, body).toMatch(error);
+    }
+  });
+
   it('POST /_sandbox/clock with a string advanceSeconds → 400', async () => {
     const res = await admin(sandbox, 'POST', '/_sandbox/clock', '{"advanceSeconds": "60"}');
     expect(res.status).toBe(400);
