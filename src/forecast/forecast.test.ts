@@ -3,7 +3,7 @@
  * a weekly cycle, a flat series with spikes, a step; too little history; the time to exhaustion.
  */
 import { describe, expect, it } from 'vitest';
-import { forecastUsage, hourlyPeaks, type UsagePoint } from './forecast.js';
+import { forecastUsage, hourlyPeaks, median, type UsagePoint } from './forecast.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -122,5 +122,25 @@ describe('forecastUsage', () => {
       { hour: START / HOUR, value: 9 },
       { hour: START / HOUR + 1, value: 4 },
     ]);
+  });
+});
+
+describe('median (quickselect)', () => {
+  it('agrees with sorting on odd, even, repeated and negative values', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    for (let n = 1; n <= 60; n++) {
+      for (let round = 0; round < 20; round++) {
+        const values = Array.from({ length: n }, () => Math.floor(random() * 10) - (round % 3 === 0 ? 5 : 0));
+        const sorted = [...values].sort((a, b) => a - b);
+        const mid = Math.floor(n / 2);
+        const expected = n % 2 === 1 ? sorted[mid] : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+        expect(median(values), JSON.stringify(values)).toBe(expected);
+      }
+    }
+    expect(median([])).toBe(0);
   });
 });
