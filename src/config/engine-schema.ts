@@ -290,9 +290,9 @@ export const engineSection = section(
         ).prefault('24h'),
         minBaseline: field(
           z.number().min(0),
-          'A baseline below this counts as this, so 0 to 1 is no spike.',
-          { expected: 'a number of 0 or more such as 1', example: 1 },
-        ).prefault(1),
+          'A baseline below this counts as this, so small counts (1 to 2, 2 to 5) are no spike: with 5, a spike needs a reading of at least 10.',
+          { expected: 'a number of 0 or more such as 5', example: 5 },
+        ).prefault(5),
       },
       "Spike detection: a reading against the median of the readings before it; a spike is an event (Quota Usage Spike) with its severity, alerted under the quota's rule.",
       { medium: 2, high: 3, baseline: '24h' },

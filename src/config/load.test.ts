@@ -113,7 +113,7 @@ function engineDefaults(): Pick<Config, 'include' | 'engine' | 'prices' | 'notif
       supportCasesPerHour: 3,
       approvalTtlMs: 72 * 3_600_000,
       forecastHorizonMs: 7 * 24 * 3_600_000,
-      spikes: { enabled: true, medium: 2, high: 3, baselineMs: 24 * 3_600_000, minBaseline: 1 },
+      spikes: { enabled: true, medium: 2, high: 3, baselineMs: 24 * 3_600_000, minBaseline: 5 },
       dependencies: { ...BUILT_IN_DEPENDENCIES },
       dependencyThreshold: 70,
     },

@@ -46,10 +46,13 @@ describe('detectSpike', () => {
     expect(detectSpike(old, { ...SPIKE_DEFAULTS, baselineMs: 48 * HOUR })?.severity).toBe('high');
   });
 
-  it('floors the baseline at minBaseline: 0 → 2 is medium, 0 → 1 nothing', () => {
+  it('floors the baseline at minBaseline (5 by default): small counts do not spike', () => {
     expect(detectSpike(hourly([0, 0, 0, 1]))).toBeNull();
-    expect(detectSpike(hourly([0, 0, 0, 2]))).toMatchObject({ baseline: 0, ratio: 2, severity: 'medium' });
-    expect(detectSpike(hourly([0, 0, 0, 2]), { ...SPIKE_DEFAULTS, minBaseline: 5 })).toBeNull();
+    expect(detectSpike(hourly([2, 2, 2, 5]))).toBeNull();
+    expect(detectSpike(hourly([2, 2, 2, 10]))).toMatchObject({ baseline: 2, ratio: 2, severity: 'medium' });
+    const one = { ...SPIKE_DEFAULTS, minBaseline: 1 };
+    expect(detectSpike(hourly([0, 0, 0, 1]), one)).toBeNull();
+    expect(detectSpike(hourly([0, 0, 0, 2]), one)).toMatchObject({ baseline: 0, ratio: 2, severity: 'medium' });
   });
 
   it('is edge-triggered: a spike that lasts is one event; one that worsens is another', () => {

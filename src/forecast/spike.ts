@@ -16,7 +16,7 @@ export interface SpikeOptions {
   readonly high: number;
   /** How far back the baseline reaches, in ms. */
   readonly baselineMs: number;
-  /** A baseline below this counts as this, so 0 → 1 is not an infinite spike. */
+  /** A baseline below this counts as this, so 0 → 1 is not an infinite spike, nor 2 → 5 a spike at all. */
   readonly minBaseline: number;
 }
 
@@ -24,7 +24,7 @@ export const SPIKE_DEFAULTS: SpikeOptions = {
   medium: 2,
   high: 3,
   baselineMs: 24 * 3_600_000,
-  minBaseline: 1,
+  minBaseline: 5,
 };
 
 /** Readings the baseline needs, besides the one judged. */

@@ -71,7 +71,15 @@ beforeAll(async () => {
     sandboxConfig(sandbox, {
       regions: ['us-east-1'],
       services: ['ec2'],
-      extra: ['rules:', '  - name: compute', '    match: {services: [ec2]}', '    level: auto_approve'],
+      extra: [
+        'rules:',
+        '  - name: compute',
+        '    match: {services: [ec2]}',
+        '    level: auto_approve',
+        // The sandbox's small counts are what there is to spike here.
+        'engine:',
+        '  spikes: {minBaseline: 1}',
+      ],
     }),
   );
   await ok(['collect']);
