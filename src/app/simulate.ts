@@ -4,6 +4,7 @@
  * reporting what the engine would have done. Reads the store only; writes, files and sends
  * nothing.
  */
+import { isAbsolute, relative } from 'node:path';
 import { InputError } from '../domain/errors.js';
 import { firstOfEachQuota, quotaKey } from '../domain/quota.js';
 import { loadConfig } from '../config/load.js';
@@ -28,6 +29,12 @@ export interface SimulateResult extends Simulation {
 }
 
 const HOUR = 3_600_000;
+
+/** A path as the user would write it: relative to the working directory when inside it. */
+function shownPath(file: string): string {
+  const shown = relative(process.cwd(), file);
+  return shown.startsWith('..') || isAbsolute(shown) ? file : shown;
+}
 
 export async function simulateEngine(ctx: Context, request: SimulateRequest): Promise<SimulateResult> {
   const to = request.to ?? new Date();
@@ -75,7 +82,8 @@ export async function simulateEngine(ctx: Context, request: SimulateRequest): Pr
   });
   return {
     ...result,
-    rulesFrom: request.rulesFile ?? ctx.configFile ?? 'the built-in defaults',
+    rulesFrom:
+      request.rulesFile ?? (ctx.configFile === null ? 'the built-in defaults' : shownPath(ctx.configFile)),
     rules: engine.rules.length,
   };
 }

@@ -52,7 +52,11 @@ describe('detectSpike', () => {
     expect(detectSpike(hourly([2, 2, 2, 10]))).toMatchObject({ baseline: 2, ratio: 2, severity: 'medium' });
     const one = { ...SPIKE_DEFAULTS, minBaseline: 1 };
     expect(detectSpike(hourly([0, 0, 0, 1]), one)).toBeNull();
-    expect(detectSpike(hourly([0, 0, 0, 2]), one)).toMatchObject({ baseline: 0, ratio: 2, severity: 'medium' });
+    expect(detectSpike(hourly([0, 0, 0, 2]), one)).toMatchObject({
+      baseline: 0,
+      ratio: 2,
+      severity: 'medium',
+    });
   });
 
   it('is edge-triggered: a spike that lasts is one event; one that worsens is another', () => {
