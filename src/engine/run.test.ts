@@ -12,6 +12,7 @@ import { parseConfig } from '../config/load.js';
 import type { LimitSnapshot, Quota, UsageSnapshot } from '../domain/quota.js';
 import type { Target } from '../domain/target.js';
 import { openSqliteStore, type SqliteStore } from '../storage/sqlite/index.js';
+import { aQuota } from '../../test/helpers/quotas.js';
 import { runEngine } from './run.js';
 
 const HOUR = 3_600_000;
@@ -19,24 +20,12 @@ const TARGET: Target = { accountId: '123456789012', region: 'eu-west-1' };
 const NOW = new Date(Date.UTC(2026, 11, 3, 12));
 const LIMIT = 1000;
 
-const quota: Quota = {
-  serviceCode: 'ec2',
-  serviceName: 'Amazon Elastic Compute Cloud (Amazon EC2)',
+const quota: Quota = aQuota({
   quotaCode: 'L-1216C47A',
   quotaName: 'Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances',
-  quotaArn: null,
   value: LIMIT,
-  source: 'applied',
   defaultValue: 5,
-  unit: 'None',
-  adjustable: true,
-  global: false,
-  usageMetric: null,
-  period: null,
-  appliedAtLevel: 'ACCOUNT',
-  context: null,
-  errorReason: null,
-};
+});
 
 let store: SqliteStore;
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
 import type { Quota } from '../domain/quota.js';
 import type { UsagePoint } from '../forecast/forecast.js';
+import { aQuota } from '../../test/helpers/quotas.js';
 import { type SimulatedQuota, simulate } from './simulate.js';
 
 const HOUR = 3_600_000;
@@ -14,24 +15,7 @@ const T0 = Date.parse('2026-11-02T00:00:00Z'); // a Monday
 const TARGET = { target: { accountId: '123456789012', region: 'eu-west-1' }, accountName: 'prod' };
 
 function quota(code: string, value: number): Quota {
-  return {
-    serviceCode: 'ec2',
-    serviceName: 'Amazon EC2',
-    quotaCode: code,
-    quotaName: `quota ${code}`,
-    quotaArn: null,
-    value,
-    source: 'applied',
-    defaultValue: value,
-    unit: 'None',
-    adjustable: true,
-    global: false,
-    usageMetric: null,
-    period: null,
-    appliedAtLevel: 'ACCOUNT',
-    context: null,
-    errorReason: null,
-  };
+  return aQuota({ quotaCode: code, value });
 }
 
 /** A reading at T0 + h hours for h = 1…72, the value `at(h)` gives. */

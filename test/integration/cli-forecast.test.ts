@@ -17,30 +17,14 @@ import {
   type ProcessResult,
   runProgram,
 } from '../helpers/aws-cli.js';
+import { aQuota } from '../helpers/quotas.js';
 
 const HOUR = 3_600_000;
 const TARGET: Target = { accountId: '123456789012', region: 'us-east-1' };
 let dir: string;
 
 function quota(code: string, name: string, value: number): Quota {
-  return {
-    serviceCode: 'ec2',
-    serviceName: 'Amazon Elastic Compute Cloud (Amazon EC2)',
-    quotaCode: code,
-    quotaName: name,
-    quotaArn: null,
-    value,
-    source: 'applied',
-    defaultValue: value,
-    unit: 'None',
-    adjustable: true,
-    global: false,
-    usageMetric: null,
-    period: null,
-    appliedAtLevel: 'ACCOUNT',
-    context: null,
-    errorReason: null,
-  };
+  return aQuota({ quotaCode: code, quotaName: name, value });
 }
 
 function headroom(args: readonly string[]): Promise<ProcessResult> {
