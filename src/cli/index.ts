@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { HeadroomError } from '../domain/errors.js';
 import { registerAccounts } from './commands/accounts.js';
 import { registerApprovalsAndAudit } from './commands/approvals.js';
+import { registerCheck } from './commands/check.js';
 import { registerCollect } from './commands/collect.js';
 import { registerCompare } from './commands/compare.js';
 import { registerPolicy } from './commands/engine.js';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerForecast(program);
   registerPolicy(program);
   registerEvent(program);
+  registerCheck(program);
   registerApprovalsAndAudit(program);
   registerNotify(program);
   registerCache(program);

@@ -89,6 +89,20 @@ export class IncompleteError extends HeadroomError {
 }
 
 /**
+ * headroom could not reach an answer (AWS unreachable, nothing read for the target): exit 3, so a
+ * CI step that asks "does it fit?" never takes a failure of headroom's own for "it does not".
+ */
+export class UndecidedError extends HeadroomError {
+  readonly code: string;
+  readonly exitCode = 3;
+
+  constructor(code: `HR_${string}`, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/**
  * Input headroom cannot act on: a file that is not what it should be, a target or quota that
  * does not exist, two arguments that must differ. Exit 2, like a usage error, with its own code.
  */
