@@ -286,3 +286,54 @@ describe('dependent services (engine.dependencies)', () => {
     expect(report.dependents).toEqual([]);
   });
 });
+
+describe('spikes in a pass', () => {
+  it("judges the pass's own reading, even when an earlier collection's peak was observed later", async () => {
+    const eips = aQuota({ quotaCode: 'L-0263D0A3', quotaName: 'EC2-VPC Elastic IPs', value: 100 });
+    await store.saveLimitSnapshot({
+      target: TARGET,
+      collectedAt: NOW,
+      complete: true,
+      quotas: [quota, eips],
+      errors: [],
+    });
+    // Four collections a few minutes apart; each stores the peak of its last hour, observed when
+    // it was. The newest (a spike to 40) peaked 50 minutes ago; the one before peaked 2 minutes ago.
+    const readings: [number, number, number][] = [
+      // [collected, minutes before NOW; observed, minutes before NOW; value]
+      [30, 40, 10],
+      [20, 25, 11],
+      [10, 2, 10],
+      [0, 50, 40],
+    ];
+    for (const [collected, observed, value] of readings) {
+      const at = new Date(NOW.getTime() - collected * 60_000);
+      await store.saveUsageSnapshot({
+        target: TARGET,
+        collectedAt: at,
+        source: 'cloudwatch',
+        windowStart: new Date(at.getTime() - HOUR),
+        windowEnd: at,
+        complete: true,
+        samples: [
+          { serviceCode: 'ec2', quotaCode: 'L-1216C47A', value: 750, observedAt: at },
+          {
+            serviceCode: 'ec2',
+            quotaCode: 'L-0263D0A3',
+            value,
+            observedAt: new Date(NOW.getTime() - observed * 60_000),
+          },
+        ],
+        errors: [],
+      });
+    }
+    const report = await runEngine(deps(), {
+      dryRun: true,
+      targets: [{ target: TARGET, accountName: null }],
+      operator: 'test',
+      now: NOW,
+    });
+    const found = report.spikes.filter((s) => s.event.detail.quota === 'ec2/L-0263D0A3');
+    expect(found.map((s) => [s.spike.usage, s.spike.baseline, s.spike.severity])).toEqual([[40, 10, 'high']]);
+  });
+});

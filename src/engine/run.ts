@@ -211,7 +211,10 @@ async function readSubjects(
         usage: samples.get(key)?.value ?? null,
         limitsAt: stored.limits.collectedAt,
         forecast: forecast?.status === 'ok' ? forecast : null,
-        spike: history !== undefined && spikes.enabled ? detectSpike(history, spikes) : null,
+        spike:
+          history !== undefined && spikes.enabled && stored.usage !== undefined
+            ? detectSpike(readingLast(history, samples.get(key), stored.usage.collectedAt), spikes)
+            : null,
       };
       if (!quota.global) {
         subjects.push(subject);
@@ -229,6 +232,30 @@ async function readSubjects(
     }
   }
   return [...subjects, ...globals.values()];
+}
+
+/**
+ * The history with this pass's reading last, which spike detection judges. History is ordered by
+ * when each peak was observed, and an earlier collection's peak can fall later in its window than
+ * the newest collection's does.
+ */
+function readingLast(
+  history: readonly UsagePoint[],
+  reading: { value: number; observedAt: Date | null } | undefined,
+  collectedAt: Date,
+): UsagePoint[] {
+  if (reading === undefined) return [...history];
+  const at = reading.observedAt ?? collectedAt;
+  let index = -1;
+  for (let i = history.length - 1; i >= 0; i--) {
+    const p = history[i] as UsagePoint;
+    if (p.at.getTime() === at.getTime() && p.value === reading.value) {
+      index = i;
+      break;
+    }
+  }
+  const rest = index < 0 ? history : [...history.slice(0, index), ...history.slice(index + 1)];
+  return [...rest, { at, value: reading.value }];
 }
 
 /**
