@@ -9,10 +9,10 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AwsSession } from '../aws/session.js';
 import { parseConfig } from '../config/load.js';
-import type { LimitSnapshot, Quota, UsageSnapshot } from '../domain/quota.js';
+import type { LimitSnapshot, Quota } from '../domain/quota.js';
 import type { Target } from '../domain/target.js';
 import { openSqliteStore, type SqliteStore } from '../storage/sqlite/index.js';
-import { aQuota } from '../../test/helpers/quotas.js';
+import { aQuota, aUsageSnapshot } from '../../test/helpers/quotas.js';
 import { runEngine } from './run.js';
 
 const HOUR = 3_600_000;
@@ -41,17 +41,11 @@ async function fill(): Promise<void> {
   await store.saveLimitSnapshot(limits);
   for (let h = 21 * 24; h >= 0; h--) {
     const at = new Date(NOW.getTime() - h * HOUR);
-    const usage: UsageSnapshot = {
-      target: TARGET,
-      collectedAt: at,
-      source: 'cloudwatch',
-      windowStart: new Date(at.getTime() - HOUR),
-      windowEnd: at,
-      complete: true,
-      samples: [{ serviceCode: 'ec2', quotaCode: 'L-1216C47A', value: 750 - 1.5 * h, observedAt: at }],
-      errors: [],
-    };
-    await store.saveUsageSnapshot(usage);
+    await store.saveUsageSnapshot(
+      aUsageSnapshot(TARGET, at, [
+        { serviceCode: 'ec2', quotaCode: 'L-1216C47A', value: 750 - 1.5 * h, observedAt: at },
+      ]),
+    );
   }
 }
 
@@ -308,14 +302,8 @@ describe('spikes in a pass', () => {
     ];
     for (const [collected, observed, value] of readings) {
       const at = new Date(NOW.getTime() - collected * 60_000);
-      await store.saveUsageSnapshot({
-        target: TARGET,
-        collectedAt: at,
-        source: 'cloudwatch',
-        windowStart: new Date(at.getTime() - HOUR),
-        windowEnd: at,
-        complete: true,
-        samples: [
+      await store.saveUsageSnapshot(
+        aUsageSnapshot(TARGET, at, [
           { serviceCode: 'ec2', quotaCode: 'L-1216C47A', value: 750, observedAt: at },
           {
             serviceCode: 'ec2',
@@ -323,9 +311,8 @@ describe('spikes in a pass', () => {
             value,
             observedAt: new Date(NOW.getTime() - observed * 60_000),
           },
-        ],
-        errors: [],
-      });
+        ]),
+      );
     }
     const report = await runEngine(deps(), {
       dryRun: true,

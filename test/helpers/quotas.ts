@@ -2,7 +2,8 @@
  * A quota as the collector stores one, for tests that write stores or feed the engine by hand:
  * an adjustable, regional, account-level EC2 quota with no usage metric unless told otherwise.
  */
-import type { Quota } from '../../src/domain/quota.js';
+import type { Quota, UsageSample, UsageSnapshot } from '../../src/domain/quota.js';
+import type { Target } from '../../src/domain/target.js';
 
 export function aQuota(fields: Partial<Quota> & Pick<Quota, 'quotaCode'>): Quota {
   const value = fields.value ?? 100;
@@ -23,5 +24,19 @@ export function aQuota(fields: Partial<Quota> & Pick<Quota, 'quotaCode'>): Quota
     context: null,
     errorReason: null,
     ...fields,
+  };
+}
+
+/** A complete CloudWatch usage snapshot collected at `at` (its window the hour before) holding `samples`. */
+export function aUsageSnapshot(target: Target, at: Date, samples: readonly UsageSample[]): UsageSnapshot {
+  return {
+    target,
+    collectedAt: at,
+    source: 'cloudwatch',
+    windowStart: new Date(at.getTime() - 3_600_000),
+    windowEnd: at,
+    complete: true,
+    samples: [...samples],
+    errors: [],
   };
 }

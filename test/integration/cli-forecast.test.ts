@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LimitSnapshot, Quota, UsageSnapshot } from '../../src/domain/quota.js';
+import type { LimitSnapshot, Quota } from '../../src/domain/quota.js';
 import type { Target } from '../../src/domain/target.js';
 import { openSqliteStore } from '../../src/storage/sqlite/index.js';
 import {
@@ -17,7 +17,7 @@ import {
   type ProcessResult,
   runProgram,
 } from '../helpers/aws-cli.js';
-import { aQuota } from '../helpers/quotas.js';
+import { aQuota, aUsageSnapshot } from '../helpers/quotas.js';
 
 const HOUR = 3_600_000;
 const TARGET: Target = { accountId: '123456789012', region: 'us-east-1' };
@@ -79,17 +79,7 @@ beforeAll(async () => {
       const samples = [{ serviceCode: 'ec2', quotaCode: 'L-1216C47A', value: 700 - h, observedAt: at }];
       // One day of Elastic IPs only: not enough for a forecast.
       if (h < 8) samples.push({ serviceCode: 'ec2', quotaCode: 'L-0263D0A3', value: 10, observedAt: at });
-      const usage: UsageSnapshot = {
-        target: TARGET,
-        collectedAt: at,
-        source: 'cloudwatch',
-        windowStart: new Date(at.getTime() - HOUR),
-        windowEnd: at,
-        complete: true,
-        samples,
-        errors: [],
-      };
-      await store.saveUsageSnapshot(usage);
+      await store.saveUsageSnapshot(aUsageSnapshot(TARGET, at, samples));
     }
   } finally {
     await store.close();
