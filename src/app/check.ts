@@ -13,7 +13,7 @@ import { parseRequirements, type Requirement } from '../check/requirements.js';
 import type { SweepTarget } from '../collect/sweep.js';
 import { HeadroomError, InputError, UndecidedError, UsageError } from '../domain/errors.js';
 import { firstOfEachQuota, type Quota, quotaKey, usageByQuota } from '../domain/quota.js';
-import { isFinal, type QuotaRequestRecord } from '../domain/request.js';
+import type { QuotaRequestRecord } from '../domain/request.js';
 import { targetKey } from '../domain/target.js';
 import { carryOut } from '../engine/actions.js';
 import { roundUp } from '../engine/decide.js';
@@ -267,16 +267,21 @@ async function evaluate(
     }
   }
   const usage = usageByQuota((await ctx.store.latestUsageSnapshot(target.target))?.samples ?? []);
-  const keys = [...new Set([...needs.deltas.map(quotaKey), ...requirements.map(quotaKey)])];
+  // Each quota once, in the order the plan and then the requirements name it.
+  const needed = new Map(
+    [...needs.deltas, ...requirements].map((q) => [
+      quotaKey(q),
+      { serviceCode: q.serviceCode, quotaCode: q.quotaCode },
+    ]),
+  );
   const factor = 1 + request.bufferPct / 100;
-  const rows = keys.map((key): CheckRow => {
+  const rows = [...needed].map(([key, { serviceCode, quotaCode }]): CheckRow => {
     const planned = needs.deltas.find((d) => quotaKey(d) === key);
     const wanted = requirements.filter((r) => quotaKey(r) === key);
     const delta =
       (planned?.amount ?? 0) + wanted.filter((r) => r.kind === 'delta').reduce((n, r) => n + r.amount, 0);
     const totals = wanted.filter((r) => r.kind === 'total').map((r) => r.amount);
     const total = totals.length === 0 ? null : Math.max(...totals);
-    const [serviceCode = '', quotaCode = ''] = key.split('/');
     const quota: Quota | undefined = quotas.get(key);
     const used = usage.get(key)?.value ?? null;
     const base = {
@@ -377,9 +382,4 @@ async function fileIncreases(
     });
   }
   return out;
-}
-
-/** Whether every request of the rows reached a final status. */
-export function allFinal(rows: readonly CheckRow[]): boolean {
-  return rows.every((r) => r.request === null || isFinal(r.request.status as QuotaRequestRecord['status']));
 }

@@ -14,7 +14,7 @@ import type { SweepTarget } from '../collect/sweep.js';
 import type { AuditInput } from '../domain/audit.js';
 import { HeadroomError, InputError } from '../domain/errors.js';
 import { type HeadroomEvent, parseEvent } from '../domain/event.js';
-import { firstOfEachQuota, quotaKey, usageByQuota } from '../domain/quota.js';
+import { firstOfEachQuota, quotaKey, splitQuotaKey, usageByQuota } from '../domain/quota.js';
 import { targetKey } from '../domain/target.js';
 import { carryOut } from '../engine/actions.js';
 import { roundUp } from '../engine/decide.js';
@@ -199,7 +199,8 @@ async function alertFor(
   now: Date,
 ): Promise<Handled> {
   const target = await eventTarget(ctx, event.detail.target, 'detail.target');
-  const [serviceCode = '', quotaCode = ''] = event.detail.quota.split('/');
+  // The schema checked it is SERVICE/CODE.
+  const { serviceCode, quotaCode } = splitQuotaKey(event.detail.quota) ?? { serviceCode: '', quotaCode: '' };
   const limits = await ctx.store.latestLimitSnapshot(target.target);
   const quota = limits?.quotas.find((q) => q.serviceCode === serviceCode && q.quotaCode === quotaCode);
   const { name, settings } = ruleFor(ctx.config.engine.rules, ctx.config.engine.defaults, target, {

@@ -447,3 +447,28 @@ export async function awsCliJson<T>(
     throw new Error(`${cli.command} ${args.join(' ')} printed no JSON: ${tail(result.stdout)}`);
   }
 }
+
+/**
+ * `headroom` (from source) as a user in the workspace `dir` runs it: the account's keys, the
+ * (empty) `dir/aws-config` as both AWS files, `dir/home` as HEADROOM_HOME, and what `env` adds.
+ */
+export function headroomIn(
+  dir: string,
+  account: { readonly accessKeyId: string; readonly secretAccessKey: string },
+  args: readonly string[],
+  options: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<ProcessResult> {
+  const command = headroomCommandAnywhere(args);
+  return runProgram(command.file, command.args, {
+    cwd: dir,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    env: envWithoutAws({
+      AWS_ACCESS_KEY_ID: account.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: account.secretAccessKey,
+      AWS_CONFIG_FILE: join(dir, 'aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws-config'),
+      HEADROOM_HOME: join(dir, 'home'),
+      ...options.env,
+    }),
+  });
+}

@@ -9,12 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AccountInfo, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import {
-  envWithoutAws,
-  headroomCommandAnywhere,
-  type ProcessResult,
-  runProgram,
-} from '../helpers/aws-cli.js';
+import { headroomIn, type ProcessResult } from '../helpers/aws-cli.js';
 import { sandboxAccounts, sandboxConfig } from '../helpers/sandbox.js';
 
 let sandbox: Sandbox;
@@ -22,19 +17,7 @@ let dir: string;
 let management: AccountInfo;
 
 function headroom(args: readonly string[], env: Record<string, string> = {}): Promise<ProcessResult> {
-  const command = headroomCommandAnywhere(args);
-  return runProgram(command.file, command.args, {
-    cwd: dir,
-    timeoutMs: 150_000,
-    env: envWithoutAws({
-      AWS_ACCESS_KEY_ID: management.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: management.secretAccessKey,
-      AWS_CONFIG_FILE: join(dir, 'aws-config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws-config'),
-      HEADROOM_HOME: join(dir, 'home'),
-      ...env,
-    }),
-  });
+  return headroomIn(dir, management, args, { env, timeoutMs: 150_000 });
 }
 
 /** A plan creating `count` instances of `type` (count expanded, as Terraform writes it). */

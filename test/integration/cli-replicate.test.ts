@@ -11,12 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/domain/plan.js';
 import type { QuotaRequestRecord } from '../../src/domain/request.js';
 import { type AccountInfo, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import {
-  envWithoutAws,
-  headroomCommandAnywhere,
-  type ProcessResult,
-  runProgram,
-} from '../helpers/aws-cli.js';
+import { headroomIn, type ProcessResult } from '../helpers/aws-cli.js';
 import { sandboxAccounts, sandboxConfig } from '../helpers/sandbox.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
@@ -46,19 +41,7 @@ afterAll(async () => {
 });
 
 function headroom(args: readonly string[], timeoutMs = 60_000): Promise<ProcessResult> {
-  const command = headroomCommandAnywhere(args);
-  return runProgram(command.file, command.args, {
-    cwd: dir,
-    timeoutMs,
-    env: envWithoutAws({
-      AWS_ACCESS_KEY_ID: management.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: management.secretAccessKey,
-      AWS_CONFIG_FILE: join(dir, 'aws-config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws-config'),
-      HEADROOM_HOME: join(dir, 'home'),
-      HEADROOM_USER: 'ci-job-42',
-    }),
-  });
+  return headroomIn(dir, management, args, { env: { HEADROOM_USER: 'ci-job-42' }, timeoutMs });
 }
 
 /** stderr's last line, and that it is the only error line. */

@@ -18,12 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Approval } from '../../src/domain/approval.js';
 import type { AuditEntry } from '../../src/domain/audit.js';
 import { type AccountInfo, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import {
-  envWithoutAws,
-  headroomCommandAnywhere,
-  type ProcessResult,
-  runProgram,
-} from '../helpers/aws-cli.js';
+import { headroomIn, type ProcessResult } from '../helpers/aws-cli.js';
 import { sandboxAccounts, sandboxConfig } from '../helpers/sandbox.js';
 
 const REGIONS = ['us-east-1'];
@@ -63,19 +58,7 @@ let requestQuota: QuotaRowJson;
 let fixedQuota: QuotaRowJson;
 
 function headroom(args: readonly string[], timeoutMs = 90_000): Promise<ProcessResult> {
-  const command = headroomCommandAnywhere(args);
-  return runProgram(command.file, command.args, {
-    cwd: dir,
-    timeoutMs,
-    env: envWithoutAws({
-      AWS_ACCESS_KEY_ID: management.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: management.secretAccessKey,
-      AWS_CONFIG_FILE: join(dir, 'aws-config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws-config'),
-      HEADROOM_HOME: join(dir, 'home'),
-      HEADROOM_USER: 'sre-on-call',
-    }),
-  });
+  return headroomIn(dir, management, args, { env: { HEADROOM_USER: 'sre-on-call' }, timeoutMs });
 }
 
 async function ok(args: readonly string[]): Promise<ProcessResult> {

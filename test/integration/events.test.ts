@@ -11,12 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/domain/audit.js';
 import type { Plan } from '../../src/domain/plan.js';
 import { type AccountInfo, type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import {
-  envWithoutAws,
-  headroomCommandAnywhere,
-  type ProcessResult,
-  runProgram,
-} from '../helpers/aws-cli.js';
+import { headroomIn, type ProcessResult } from '../helpers/aws-cli.js';
 import { sandboxAccounts, sandboxConfig } from '../helpers/sandbox.js';
 
 interface EventResultJson {
@@ -34,19 +29,7 @@ let production: AccountInfo;
 let staging: AccountInfo;
 
 function headroom(args: readonly string[]): Promise<ProcessResult> {
-  const command = headroomCommandAnywhere(args);
-  return runProgram(command.file, command.args, {
-    cwd: dir,
-    timeoutMs: 90_000,
-    env: envWithoutAws({
-      AWS_ACCESS_KEY_ID: management.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: management.secretAccessKey,
-      AWS_CONFIG_FILE: join(dir, 'aws-config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws-config'),
-      HEADROOM_HOME: join(dir, 'home'),
-      HEADROOM_USER: 'dr-drill',
-    }),
-  });
+  return headroomIn(dir, management, args, { env: { HEADROOM_USER: 'dr-drill' }, timeoutMs: 90_000 });
 }
 
 async function ok(args: readonly string[]): Promise<ProcessResult> {

@@ -8,13 +8,12 @@ import { appendFile } from 'node:fs/promises';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type CheckResult, type CheckRow, check } from '../../app/check.js';
 import { operator } from '../../app/requests.js';
-import { parseDuration } from '../../config/duration.js';
 import { IncompleteError, UndecidedError } from '../../domain/errors.js';
 import { quotaKey } from '../../domain/quota.js';
 import { targetKey } from '../../domain/target.js';
 import { renderJson } from '../output/csv.js';
 import { type Column, renderTable } from '../output/table.js';
-import { formatNumber, withContext, write } from './shared.js';
+import { durationOption, formatNumber, withContext, write } from './shared.js';
 
 type CheckFormat = 'text' | 'json' | 'markdown' | 'github';
 
@@ -35,14 +34,6 @@ function bufferOption(value: string): number {
   if (!/^\d+(\.\d+)?$/.test(value) || n > 500)
     throw new InvalidArgumentError('expected a percentage from 0 to 500, such as 20.');
   return n;
-}
-
-function durationOption(min: number, max: number, words: string) {
-  return (value: string): number => {
-    const ms = parseDuration(value);
-    if (ms === null || ms < min || ms > max) throw new InvalidArgumentError(`expected ${words}.`);
-    return ms;
-  };
 }
 
 const COLUMNS: Column[] = [

@@ -2,19 +2,20 @@
  * `headroom engine run` and `headroom rules list|check|explain`: printing what
  * src/app/engine.ts does.
  */
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { engineRun, explainRule, type RuleExplanation } from '../../app/engine.js';
 import { simulateEngine } from '../../app/simulate.js';
 import { IncompleteError } from '../../domain/errors.js';
 import { quotaKey } from '../../domain/quota.js';
 import { describeHours, type Rule, type RuleSettings } from '../../domain/rule.js';
 import { targetKey } from '../../domain/target.js';
-import { formatDuration, parseDuration } from '../../config/duration.js';
+import { formatDuration } from '../../config/duration.js';
 import type { Evaluation } from '../../engine/run.js';
 import { renderCsv, renderJson } from '../output/csv.js';
 import { type Column, renderTable } from '../output/table.js';
 import {
   collectList,
+  durationOption,
   type Format,
   formatNumber,
   formatOption,
@@ -238,13 +239,8 @@ function registerEngine(program: Command): void {
 
 const HOUR = 3_600_000;
 
-function stepOption(value: string): number {
-  const ms = parseDuration(value);
-  if (ms === null || ms < 5 * 60_000 || ms > 24 * HOUR) {
-    throw new InvalidArgumentError('expected a duration from 5m to 1d, such as 1h.');
-  }
-  return ms;
-}
+/** How often the engine would have run: 5m to 1d. */
+const stepOption = durationOption(5 * 60_000, 24 * HOUR, 'a duration from 5m to 1d, such as 1h');
 
 const SIMULATION_COLUMNS: Column[] = [
   { key: 'at', header: 'AT (UTC)' },

@@ -2,21 +2,22 @@
  * `headroom forecast`: each quota's usage forecast from the stored history, with the predicted
  * utilization at the horizon and the time to exhaustion; printing what src/app/forecast.ts does.
  */
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { type ForecastRow, forecastQuotas } from '../../app/forecast.js';
-import { parseDuration } from '../../config/duration.js';
 import { targetKey } from '../../domain/target.js';
 import { renderCsv, renderJson } from '../output/csv.js';
 import { type Column, renderTable } from '../output/table.js';
-import { collectList, type Format, formatNumber, formatOption, withContext, write } from './shared.js';
+import {
+  collectList,
+  durationOption,
+  type Format,
+  formatNumber,
+  formatOption,
+  withContext,
+  write,
+} from './shared.js';
 
-function horizon(value: string): number {
-  const ms = parseDuration(value);
-  if (ms === null || ms < 3_600_000 || ms > 90 * 86_400_000) {
-    throw new InvalidArgumentError('expected a duration from 1h to 90d such as 14d.');
-  }
-  return ms;
-}
+const horizon = durationOption(3_600_000, 90 * 86_400_000, 'a duration from 1h to 90d such as 14d');
 
 const COLUMNS: Column[] = [
   { key: 'target', header: 'TARGET' },

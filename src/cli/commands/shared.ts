@@ -142,3 +142,12 @@ export function sinceOption(value: string): Date {
   }
   return date;
 }
+
+/** A commander parser for a duration from `min` to `max` ms; else "expected <words>." */
+export function durationOption(min: number, max: number, words: string): (value: string) => number {
+  return (value) => {
+    const ms = parseDuration(value);
+    if (ms === null || ms < min || ms > max) throw new InvalidArgumentError(`expected ${words}.`);
+    return ms;
+  };
+}
